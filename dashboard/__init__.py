@@ -1,0 +1,10 @@
+"""The Digit Reader dashboard: Dash UI and its JSON API, on Dash's own Flask server or mounted in yours.
+
+    from dashboard import create_app, init_dashboard
+    app = create_app()                                   # standalone: app.run(), app.server for WSGI
+    init_dashboard(flask_app, url_base_pathname="/digits/")   # inside an existing Flask app
+"""
+
+from dashboard.app import create_app, init_dashboard
+
+__all__ = ["create_app", "init_dashboard"]

@@ -1,0 +1,54 @@
+"""The evaluation report that ships beside the model: written by ``training.evaluate``, read by
+the dashboard's error-analysis tab (which so needs no dataset at run time) and by start-up,
+which checks the model file's hash against it.
+
+``<model>.report.json`` holds the metrics and curves; ``<model>.report.npz`` the arrays: every
+test image's probabilities and the pixels of the gallery (all misclassified test digits and the
+least confident correct ones of each class).
+"""
+
+import json
+from dataclasses import dataclass
+
+import numpy as np
+
+from model.paths import report_arrays_path, report_path
+
+
+@dataclass
+class EvaluationReport:
+    summary: dict                  # the JSON part: accuracy, per-class, confusion matrix, curves, hash
+    labels: np.ndarray             # (10000,) uint8 true labels of the test set
+    probabilities: np.ndarray      # (10000, 10) float32
+    gallery_indices: np.ndarray    # (K,) test-set indices whose pixels ship
+    gallery_images: np.ndarray     # (K, 28, 28) uint8
+
+    @property
+    def predictions(self):
+        return self.probabilities.argmax(axis=1)
+
+    def image(self, test_index):
+        """The 28x28 pixels of a gallery test digit (``KeyError`` for one that does not ship)."""
+        position = np.searchsorted(self.gallery_indices, test_index)
+        if position >= len(self.gallery_indices) or self.gallery_indices[position] != test_index:
+            raise KeyError(test_index)
+        return self.gallery_images[position]
+
+    def save(self, model_path):
+        report_path(model_path).write_text(json.dumps(self.summary, indent=1))
+        np.savez_compressed(
+            report_arrays_path(model_path), labels=self.labels.astype(np.uint8),
+            probabilities=self.probabilities.astype(np.float16),
+            gallery_indices=self.gallery_indices.astype(np.int32), gallery_images=self.gallery_images)
+
+    @staticmethod
+    def load_summary(model_path):
+        return json.loads(report_path(model_path).read_text())
+
+    @classmethod
+    def load(cls, model_path):
+        summary = cls.load_summary(model_path)
+        with np.load(report_arrays_path(model_path), allow_pickle=False) as arrays:
+            order = np.argsort(arrays["gallery_indices"])
+            return cls(summary, arrays["labels"], arrays["probabilities"].astype(np.float32),
+                       arrays["gallery_indices"][order], arrays["gallery_images"][order])

@@ -1,0 +1,30 @@
+"""Shared fixtures: the real shipped model, the real MNIST test set, the real app."""
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+_shared_mnist = ROOT.parent / "shared" / "data" / "mnist"
+if "MNIST_DIR" not in os.environ and _shared_mnist.is_dir():
+    os.environ["MNIST_DIR"] = str(_shared_mnist)
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+@pytest.fixture(scope="session")
+def reader():
+    """The shipped model behind the shared code path, loaded and warmed once per test run."""
+    from model.reader import DigitReader
+
+    return DigitReader.from_model_file()
+
+
+@pytest.fixture(scope="session")
+def mnist_test():
+    from model.mnist import load_mnist
+
+    _, test = load_mnist()
+    return test

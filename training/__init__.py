@@ -1,0 +1,1 @@
+"""Offline jobs: train the CNN and write its evaluation report."""
