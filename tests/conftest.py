@@ -28,3 +28,31 @@ def mnist_test():
 
     _, test = load_mnist()
     return test
+
+
+@pytest.fixture(scope="session")
+def app():
+    """The standalone Dash app (``app.server`` is its Flask server)."""
+    from dashboard import create_app
+
+    return create_app({"TESTING": True})
+
+
+@pytest.fixture()
+def client(app):
+    return app.server.test_client()
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    """A real threaded HTTP server on a free loopback port; yields its base URL."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app.server, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
