@@ -19,9 +19,9 @@ def create_api_blueprint(reader, name="digit_reader_api"):
             if not isinstance(body, dict):
                 raise BadInput("invalid_json", "The body must be a JSON object.")
             if "image" in body:
-                reading = reader.read_data_url(body["image"])
+                reading = reader.read_data_url(body["image"], methods=())
             else:
-                reading = reader.read_strokes(body.get("strokes"), body.get("width"))
+                reading = reader.read_strokes(body.get("strokes"), body.get("width"), methods=())
         except BadInput as error:
             return {"error": {"code": error.code, "message": error.message}}, error.status
         return reading.to_json()

@@ -6,7 +6,7 @@ probabilities and the vanilla gradient; the full path stacks the input, SmoothGr
 and Integrated Gradients' path from a black baseline into one batch under one gradient tape.
 Gradients are taken of the logits, not the softmax, so saturated answers still have saliency.
 Concurrent calls are safe: the graph holds no state, and SmoothGrad's noise has a fixed seed, so
-the same drawing always gets the same maps.
+the same drawing always gets the same maps. With no maps asked for, a forward-only graph answers.
 """
 
 import hashlib
@@ -81,6 +81,11 @@ class DigitClassifier:
                 chosen = tf.reduce_sum(logits[:, target])
             return logits[0], target, tape.gradient(chosen, batch)[..., 0]
 
+        @tf.function(input_signature=[image_spec], reduce_retracing=True)
+        def forward(image):
+            logits = logits_model(image[None, :, :, None], training=False)[0]
+            return tf.nn.softmax(logits), logits, tf.argmax(logits, output_type=tf.int32)
+
         @tf.function(input_signature=[image_spec, target_spec], reduce_retracing=True)
         def live(image, target):
             logits, target, grads = gradients(image[None, :, :, None], target)
@@ -101,11 +106,12 @@ class DigitClassifier:
         def batch_logits(images):
             return logits_model(images[..., None], training=False)
 
-        self._live, self._full, self._batch_logits = live, full, batch_logits
+        self._forward, self._live, self._full, self._batch_logits = forward, live, full, batch_logits
 
     def warm_up(self):
-        """Trace both compiled paths now, so the first request is as fast as the rest."""
+        """Trace every compiled path now, so the first request is as fast as the rest."""
         blank = np.zeros((28, 28), np.float32)
+        self.predict(blank, methods=())
         self.predict(blank)
         self.predict(blank, methods=METHODS)
         self.logits(blank[None])
@@ -117,9 +123,12 @@ class DigitClassifier:
             raise ValueError(f"unknown saliency method(s) {sorted(unknown)}; choose from {METHODS}")
         image = np.asarray(image, np.float32)
         target = -1 if target is None else int(target)
-        if set(methods) <= {"vanilla"}:
+        if not methods:
+            probs, logits, top = self._forward(image)
+            return Prediction(probs.numpy(), logits.numpy(), int(top) if target < 0 else target, {})
+        if set(methods) == {"vanilla"}:
             probs, logits, target, vanilla = self._live(image, target)
-            maps = {"vanilla": vanilla.numpy()} if methods else {}
+            maps = {"vanilla": vanilla.numpy()}
         else:
             probs, logits, target, stacked = self._full(image, target)
             maps = {name: stacked[i].numpy() for i, name in enumerate(METHODS) if name in methods}
