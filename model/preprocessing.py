@@ -72,14 +72,13 @@ def ink_from_image(image):
     """A decoded Pillow image -> ink. Detects polarity; a transparent background is never ink."""
     grey, alpha = _grey_and_alpha(image)
     if alpha is not None and alpha.min() < 250:
+        # Drawn on a transparent background: the alpha channel is the ink, whatever its colour,
+        # weighted by the colour's contrast with the paper it was meant for.
         opaque = alpha > 127
-        # Ink drawn on a transparent background: the alpha channel is the ink, whatever its colour.
         if not opaque.any():
             return np.zeros_like(alpha)
-        ink_is_dark = np.median(grey[opaque]) < 128
-        paper = 255 if ink_is_dark else 0
-        a = alpha.astype(np.float32) / 255
-        grey = (grey * a + paper * (1 - a)).astype(np.uint8)
+        contrast = 255 - grey if grey[opaque].mean() < 128 else grey
+        return (contrast.astype(np.uint16) * alpha // 255).astype(np.uint8)
     return _ink_from_grey(grey)
 
 
