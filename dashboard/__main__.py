@@ -1,8 +1,16 @@
-"""python -m dashboard --host 127.0.0.1 --port 8050 [--model PATH] [--debug]"""
+"""python -m dashboard --host 127.0.0.1 --port 8050 [--model PATH] [--debug]
+
+Werkzeug's threaded server, for development and small deployments; production uses gunicorn
+(``gunicorn -c gunicorn.conf.py``). A missing or corrupt model, or a malformed setting, stops
+start-up with a one-line reason and exit status 2.
+"""
 
 import argparse
+import sys
 
-from dashboard import create_app
+from dashboard.settings import Settings, SettingsError
+
+EXIT_CONFIG_ERROR = 2
 
 
 def main(argv=None):
@@ -12,9 +20,19 @@ def main(argv=None):
     parser.add_argument("--model", help="a .keras model with its evaluation report beside it")
     parser.add_argument("--debug", action="store_true", help="Dash dev tools and reloading (never in production)")
     args = parser.parse_args(argv)
-    app = create_app(model_path=args.model)
-    app.run(host=args.host, port=args.port, debug=args.debug)
+
+    from dashboard.app import create_app   # after argument parsing: --help answers without loading TensorFlow
+    from model.reader import ModelError
+
+    try:
+        debug = args.debug or Settings.load().debug
+        app = create_app({"DEBUG": debug}, model_path=args.model)
+    except (SettingsError, ModelError) as error:
+        print(f"Digit Reader cannot start: {' '.join(str(error).split())}", file=sys.stderr)
+        return EXIT_CONFIG_ERROR
+    app.run(host=args.host, port=args.port, debug=debug)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -1,0 +1,35 @@
+"""Every error the dashboard's own routes answer is JSON ``{"error": {"code", "message"}}``, never a traceback."""
+
+import logging
+
+import flask
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+
+from model.errors import BadInput
+
+log = logging.getLogger(__name__)
+
+
+def json_error(code, message, status=400):
+    response = flask.jsonify({"error": {"code": code, "message": message}})
+    response.status_code = status
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def error_response(error):
+    """Any exception -> its JSON error response. Unexpected ones are logged and answered without detail."""
+    if isinstance(error, BadInput):
+        return json_error(error.code, error.message, error.status)
+    if isinstance(error, RequestEntityTooLarge):
+        return json_error("body_too_large", "The request body is larger than the server accepts.", 413)
+    if isinstance(error, HTTPException):
+        code = (error.name or "http_error").lower().replace(" ", "_").replace("'", "")
+        return json_error(code, error.description or error.name, error.code or 400)
+    log.exception("Unexpected error answering %s %s", flask.request.method, flask.request.path)
+    return json_error("internal_error", "The server could not answer this request; it has been logged.", 500)
+
+
+def register_json_errors(blueprint):
+    """Scoped to the blueprint's own views: an embedding host's error handlers stay its own."""
+    blueprint.register_error_handler(Exception, error_response)

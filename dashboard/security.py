@@ -1,0 +1,161 @@
+"""Guards for the dashboard's own paths: body limits, a JSON nesting check, security headers, JSON errors.
+
+Everything here is scoped to the dashboard's URL prefix, so a host app that mounts the dashboard
+keeps its own limits, headers and error handlers for its own pages:
+
+- the body limit is set per request (``request.max_content_length``, Flask 3.1), and the body is
+  read before any view runs, so a body over the limit, chunked or not, is refused with a 413 and
+  never answered from truncated data;
+- JSON bodies nested deeper than any real request are refused before parsing (Python's parser
+  raises RecursionError at ~1000 levels, which Flask would answer with a 500);
+- every response gets ``X-Content-Type-Options: nosniff`` and a Content-Security-Policy that Dash
+  runs under: scripts only from us plus the hashes of Dash's own inline scripts;
+- Dash's JSON endpoints answer a malformed request with a JSON 4xx and an unexpected error with a
+  JSON 500, never a traceback.
+"""
+
+import functools
+import re
+
+import flask
+import numpy as np
+from dash.exceptions import PreventUpdate
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+
+from dashboard.errors import error_response, json_error
+
+MAX_JSON_DEPTH = 100         # far deeper than any real request (a Dash payload with a component tree: ~30)
+BODY_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+DASH_JSON_ENDPOINTS = ("_dash-update-component", "_dash-layout", "_dash-dependencies")
+_ESCAPE = re.compile(rb"\\.", re.DOTALL)      # a backslash escape inside a JSON string
+_STRING = re.compile(rb'"[^"]*"')
+_NOT_STRUCTURE = bytes(b for b in range(256) if b not in b'"[]{}')
+
+
+def json_depth(body):
+    """The bracket nesting depth of a JSON text, without parsing it; brackets inside strings don't count.
+
+    Escapes go first (so every quote left delimits a string), then everything but quotes and
+    brackets, then the strings: a few milliseconds for megabytes of base64.
+    """
+    structure = _STRING.sub(b"", _ESCAPE.sub(b"", body).translate(None, _NOT_STRUCTURE))
+    codes = np.frombuffer(structure, np.uint8)
+    steps = np.where((codes == ord("[")) | (codes == ord("{")), 1, -1)
+    return int(np.cumsum(steps).max(initial=0))
+
+
+def content_security_policy(dash_app, frame_ancestors):
+    return "; ".join([
+        "default-src 'self'",
+        "script-src 'self' " + " ".join(dash_app.csp_hashes()),
+        "style-src 'self' 'unsafe-inline'",          # React and Plotly set inline styles
+        "img-src 'self' data: blob:",                 # the model-input and gallery thumbnails are data URLs
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        f"frame-ancestors {frame_ancestors}",
+    ])
+
+
+def protect(flask_app, dash_app, settings):
+    """Install the guards on ``flask_app`` for requests under the Dash app's prefix only."""
+    prefix = dash_app.config.routes_pathname_prefix
+
+    def is_ours():
+        return flask.request.path.startswith(prefix)
+
+    def limit_and_read_body():
+        if not is_ours():
+            return None
+        request = flask.request
+        limit = settings.max_body_bytes
+        request.max_form_memory_size = limit
+        # One byte over the limit: werkzeug stops a streamed (chunked) body *at* the limit without an
+        # error, so reading limit + 1 bytes is how a body that runs past it shows itself.
+        request.max_content_length = limit + 1
+        if request.method not in BODY_METHODS:
+            return None
+        try:
+            # Read (and cache) the whole body now, before any view could see a truncated prefix of it.
+            body = request.get_data(cache=True)
+        except RequestEntityTooLarge:
+            body = None
+        except HTTPException as error:   # the client went away mid-body
+            return error_response(error)
+        if body is None or len(body) > limit:
+            return json_error("body_too_large", f"The request body is larger than the {limit:,} bytes accepted.", 413)
+        if request.is_json and json_depth(body) > MAX_JSON_DEPTH:
+            return json_error("json_too_deep", f"The JSON is nested more than {MAX_JSON_DEPTH} levels deep.")
+        return None
+
+    @functools.cache
+    def policy():
+        # Computed on first use: by then every clientside callback's inline script is registered.
+        return content_security_policy(dash_app, settings.frame_ancestors)
+
+    def add_security_headers(response):
+        if is_ours():
+            response.headers["X-Content-Type-Options"] = "nosniff"
+            response.headers["Content-Security-Policy"] = policy()
+            response.headers["Referrer-Policy"] = "same-origin"
+        return response
+
+    flask_app.before_request(limit_and_read_body)
+    flask_app.after_request(add_security_headers)
+    for name in DASH_JSON_ENDPOINTS:
+        endpoint = prefix + name
+        flask_app.view_functions[endpoint] = _answer_errors_as_json(flask_app.view_functions[endpoint], dash_app)
+
+
+def _answer_errors_as_json(view, dash_app):
+    """Wrap a Dash view: malformed callback requests get a JSON 400, anything unexpected a JSON 500."""
+
+    @functools.wraps(view)
+    def guarded(*args, **kwargs):
+        try:
+            if flask.request.method == "POST":
+                problem = callback_request_problem(flask.request, dash_app.callback_map)
+                if problem:
+                    return json_error("invalid_callback_request", problem)
+            return view(*args, **kwargs)
+        except PreventUpdate:
+            raise  # Dash's own handler answers 204
+        except Exception as error:  # noqa: BLE001 - every error becomes JSON, none a traceback
+            return error_response(error)
+
+    return guarded
+
+
+def callback_request_problem(request, callback_map):
+    """What is wrong with a ``_dash-update-component`` request's shape, or None (Dash assumes it is right)."""
+    if not request.is_json:
+        return "Dash callbacks are sent as JSON."
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return "The body must be a JSON object."
+    if not isinstance(body.get("output"), str) or body["output"] not in callback_map:
+        return "'output' must name one of this dashboard's callbacks."
+    for key in ("inputs", "state"):
+        if not all(_is_dependency(item, allow_list=True) for item in _as_list(body.get(key, []))):
+            return f"'{key}' must be a list of {{'id', 'property'}} objects."
+    outputs = body.get("outputs", [])
+    if not (_is_dependency(outputs, allow_list=False)
+            or all(_is_dependency(item, allow_list=True) for item in _as_list(outputs))):
+        return "'outputs' must be an {'id', 'property'} object or a list of them."
+    changed = body.get("changedPropIds", [])
+    if not isinstance(changed, list) or not all(isinstance(item, str) for item in changed):
+        return "'changedPropIds' must be a list of strings."
+    return None
+
+
+def _as_list(value):
+    return value if isinstance(value, list) else [None]
+
+
+def _is_dependency(item, allow_list):
+    if allow_list and isinstance(item, list):   # pattern-matching (ALL, ALLSMALLER) dependencies
+        return all(_is_dependency(entry, allow_list=False) for entry in item)
+    return (isinstance(item, dict) and isinstance(item.get("id"), (str, dict))
+            and isinstance(item.get("property"), str))

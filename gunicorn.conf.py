@@ -1,0 +1,50 @@
+"""gunicorn settings for the Digit Reader: ``gunicorn -c gunicorn.conf.py`` (add ``--bind HOST:PORT``).
+
+Sized for a 2-core machine: one worker per core, each answering a few requests at once on
+threads. A prediction is ~2 ms of TensorFlow (which releases the GIL) and ~1 ms of Python, so a
+few threads keep a core busy while one request waits on the other's GIL. Every value can be
+overridden on the command line or in GUNICORN_CMD_ARGS.
+"""
+
+import os
+
+wsgi_app = "dashboard.wsgi:server"
+bind = "127.0.0.1:8000"        # behind a reverse proxy; --bind 0.0.0.0:8000 to listen on every interface
+
+workers = 2                   # one per core on this 2-core machine (-w N on a bigger one)
+worker_class = "gthread"      # keep-alive connections, and threads that overlap TensorFlow's GIL-free work
+threads = 4
+worker_connections = 1000     # open (mostly idle keep-alive) connections per worker
+
+# Each worker imports dashboard.wsgi after the fork and loads, hash-checks and warms its own
+# model: TensorFlow's runtime (its thread pools) does not survive a fork.
+preload_app = False
+
+# One TensorFlow thread per worker: the model is tiny, so intra-op parallelism only adds
+# hand-offs, and the workers themselves already use every core. Set before any worker imports
+# TensorFlow; a value already in the environment wins.
+for _name in ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS", "OMP_NUM_THREADS"):
+    os.environ.setdefault(_name, "1")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+# A worker that stops heartbeating this long is killed and replaced; model loading at boot
+# (a few seconds, more on a busy machine) must fit well inside it.
+timeout = 60
+graceful_timeout = 30         # in-flight requests finish on restart or shutdown
+keepalive = 5                 # seconds an idle keep-alive connection is held open
+
+# Recycle each worker after ~20,000 requests (jittered so they never restart together) to bound
+# any slow growth in TensorFlow's or Python's heap; a restart costs a few seconds of model loading
+# on one worker while the others serve.
+max_requests = 20_000
+max_requests_jitter = 2_000
+
+# Request-line and header limits; bodies are limited per route by the app itself (413 as JSON).
+limit_request_line = 8190
+limit_request_fields = 100
+limit_request_field_size = 8190
+
+worker_tmp_dir = "/dev/shm"   # heartbeat file in memory: a slow disk cannot make workers look hung
+accesslog = None              # no per-request log line: at hundreds of requests/s it costs real CPU
+errorlog = "-"
+loglevel = "info"
