@@ -163,6 +163,9 @@ def rasterize_strokes(strokes, width=None):
     return np.asarray(canvas.reduce(SUPERSAMPLE))
 
 
+_COORDINATE_TYPES = frozenset({int, float, np.int32, np.int64, np.float32, np.float64})
+
+
 def _parse_strokes(strokes, width):
     if not isinstance(strokes, list):
         raise BadInput("invalid_strokes", "'strokes' must be a list of strokes, each a list of [x, y] points.")
@@ -178,13 +181,15 @@ def _parse_strokes(strokes, width):
         total += len(points)
         if total > MAX_STROKE_POINTS:
             raise BadInput("too_many_points", f"At most {MAX_STROKE_POINTS:,} points are accepted.", status=413)
-        if not all(isinstance(p, (list, tuple)) and len(p) == 2 for p in points):
-            raise BadInput("invalid_strokes", f"Stroke {i}: every point must be a pair [x, y].")
+        # Exact types: bool is an int and numpy would read "12" as 12.0, but neither is a coordinate.
+        if not all(isinstance(p, (list, tuple)) and len(p) == 2
+                   and type(p[0]) in _COORDINATE_TYPES and type(p[1]) in _COORDINATE_TYPES for p in points):
+            raise BadInput("invalid_strokes", f"Stroke {i}: every point must be a pair of numbers [x, y].")
         try:
             array = np.array(points, dtype=np.float64)
-        except (TypeError, ValueError):
-            raise BadInput("invalid_strokes", f"Stroke {i}: coordinates must be numbers.") from None
-        if array.dtype != np.float64 or not np.isfinite(array).all() or np.abs(array).max() > 1e9:
+        except OverflowError:   # an integer past float's range, e.g. 400 digits long
+            array = np.array([[np.inf, np.inf]])
+        if not np.isfinite(array).all() or np.abs(array).max() > 1e9:
             raise BadInput("invalid_strokes", f"Stroke {i}: coordinates must be finite numbers within ±1e9.")
         parsed.append((array, float(stroke_width)))
     return parsed

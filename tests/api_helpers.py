@@ -1,0 +1,94 @@
+"""Building requests for the API tests: images in every mode, crafted PNGs, raw HTTP for chunked bodies."""
+
+import base64
+import io
+import socket
+import struct
+import zlib
+
+import numpy as np
+from PIL import Image
+
+PREDICT = "/api/predict"
+
+
+def png_bytes(image, **save_options):
+    """A Pillow image or a 2-D uint8 array -> PNG bytes."""
+    if isinstance(image, np.ndarray):
+        image = Image.fromarray(image)
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG", **save_options)
+    return buffer.getvalue()
+
+
+def encoded(image, format="PNG", **save_options):
+    buffer = io.BytesIO()
+    image.save(buffer, format, **save_options)
+    return buffer.getvalue()
+
+
+def data_url(data, media_type="image/png"):
+    return f"data:{media_type};base64,{base64.b64encode(data).decode()}"
+
+
+def canvas_png(mnist_pixels, side=280):
+    """An MNIST digit as the drawing pad sends it: dark ink on white, ``side`` pixels square."""
+    ink = Image.fromarray(255 - np.asarray(mnist_pixels, np.uint8)).resize((side, side), Image.Resampling.BILINEAR)
+    return png_bytes(ink)
+
+
+def crafted_png(width, height, bit_depth=8, colour_type=0, idat=b""):
+    """A PNG whose header claims ``width`` x ``height`` pixels; a few hundred bytes whatever it claims."""
+    def chunk(kind, payload):
+        return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", zlib.crc32(kind + payload))
+
+    header = struct.pack(">IIBBBBB", width, height, bit_depth, colour_type, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", idat or zlib.compress(b"\x00" * 4096, 9)) + chunk(b"IEND", b""))
+
+
+def raw_http(base_url, request_bytes, timeout=10):
+    """Send raw bytes to the server and return ``(status, headers_text, body)`` of its answer."""
+    host, port = base_url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=timeout) as connection:
+        try:
+            connection.sendall(request_bytes)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the server answered before reading everything; its answer is still readable
+        received = b""
+        while True:
+            try:
+                data = connection.recv(65536)
+            except ConnectionResetError:
+                break
+            if not data:
+                break
+            received += data
+            head, separator, body = received.partition(b"\r\n\r\n")
+            if separator:
+                length = [line for line in head.split(b"\r\n") if line.lower().startswith(b"content-length:")]
+                if length and len(body) >= int(length[0].split(b":")[1]):
+                    break
+    head, _, body = received.partition(b"\r\n\r\n")
+    status = int(head.split(b" ")[1]) if head.startswith(b"HTTP/") else None
+    return status, head.decode("latin-1"), body
+
+
+def chunked_post(path, body, chunk_size=64 * 1024, content_type="application/json"):
+    """A POST with ``Transfer-Encoding: chunked`` (no Content-Length) carrying ``body``."""
+    chunks = b"".join(b"%x\r\n%s\r\n" % (len(body[i:i + chunk_size]), body[i:i + chunk_size])
+                      for i in range(0, len(body), chunk_size))
+    return (f"POST {path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: {content_type}\r\n"
+            "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n").encode() + chunks + b"0\r\n\r\n"
+
+
+def assert_json_error(response, status, code=None):
+    """A 4xx with ``{"error": {"code", "message"}}`` as JSON, and nothing of a traceback."""
+    assert response.status_code == status, (response.status_code, response.text[:300])
+    assert response.headers["Content-Type"].startswith("application/json"), response.headers["Content-Type"]
+    error = response.json()["error"]
+    assert isinstance(error["code"], str) and isinstance(error["message"], str) and error["message"]
+    assert "Traceback" not in response.text and 'File "' not in response.text
+    if code:
+        assert error["code"] == code, error
+    return error
