@@ -1,0 +1,78 @@
+"""The drawing pad: the one module that knows dash-canvas.
+
+dash-canvas sends its drawing (fabric.js JSON, ``json_data``) only when its own save button is
+pressed. ``assets/draw.js`` presses that button at the end of every stroke and after undo or
+redo, so drawings arrive live; the button is labelled Classify, so it is the manual one too.
+The pad takes its size and white paper from a background image (its ``height`` prop is ignored),
+and remounts empty when the key of the Div around it changes.
+"""
+
+import base64
+import io
+import json
+
+from dash import html
+from dash_canvas import DashCanvas
+from PIL import Image
+
+from model.errors import BadInput
+
+PAD_SIDE = 280                     # canvas pixels; strokes arrive in these units
+DEFAULT_BRUSH = 20                 # about MNIST's stroke width relative to the digit's height
+BRUSH_RANGE = (6, 40)
+MAX_DRAWING_CHARS = 4_000_000      # a long scribble is ~100 KB; more is not a drawing
+CLASSIFY_LABEL = "Classify"
+# The pad's toolbar keeps undo and redo (the "undo" name hides both) and its save button.
+HIDDEN_TOOLS = ["zoom", "pan", "line", "pencil", "rectangle", "select"]
+
+
+def _white_page(side):
+    buffer = io.BytesIO()
+    Image.new("1", (side, side), 1).save(buffer, format="PNG", optimize=True)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+WHITE_PAGE = _white_page(PAD_SIDE)
+
+
+def pad_key(times_cleared):
+    """The key of the pad's frame: a new one remounts the pad empty."""
+    return f"pad-{times_cleared or 0}"
+
+
+def drawing_pad(pad_id, frame_id):
+    pad = DashCanvas(
+        id=pad_id, width=PAD_SIDE, image_content=WHITE_PAGE, tool="pencil", lineWidth=DEFAULT_BRUSH,
+        lineColor="black", goButtonTitle=CLASSIFY_LABEL, hide_buttons=HIDDEN_TOOLS)
+    return html.Div(pad, id=frame_id, key=pad_key(0), className="pad-frame")
+
+
+def parse_drawing(json_data):
+    """The pad's ``json_data`` -> parsed fabric.js JSON; nothing saved yet is an empty drawing."""
+    if json_data is None or json_data == "":
+        return {"objects": []}
+    if not isinstance(json_data, str):
+        raise BadInput("invalid_drawing", "The drawing did not arrive as fabric.js JSON text.")
+    if len(json_data) > MAX_DRAWING_CHARS:
+        raise BadInput("drawing_too_large", "The drawing is too large to read.", status=413)
+    try:
+        drawing = json.loads(json_data)
+    except (ValueError, RecursionError):
+        raise BadInput("invalid_drawing", "The drawing could not be read (not valid JSON).") from None
+    if not isinstance(drawing, dict):
+        raise BadInput("invalid_drawing", "The drawing is not fabric.js JSON with an 'objects' list.")
+    return drawing
+
+
+def fabric_drawing(strokes, width=DEFAULT_BRUSH):
+    """The ``json_data`` the pad sends for ``strokes`` (lists of [x, y] in pad pixels): fabric.js
+    path objects (M, then Q through midpoints, then L, as its pencil makes them) over the paper
+    image. For the tests, the benchmark and anything else that needs a drawing without a browser."""
+    objects = [{"type": "image", "left": 0, "top": 0, "width": PAD_SIDE, "height": PAD_SIDE, "src": WHITE_PAGE}]
+    for points in strokes:
+        path = [["M", *points[0]]]
+        path += [["Q", *a, (a[0] + b[0]) / 2, (a[1] + b[1]) / 2] for a, b in zip(points, points[1:])]
+        path.append(["L", *points[-1]])
+        objects.append({"type": "path", "path": path, "stroke": "black", "strokeWidth": width, "fill": None,
+                        "strokeLineCap": "round", "strokeLineJoin": "round"})
+    return json.dumps({"version": "2.4.1", "objects": objects})
