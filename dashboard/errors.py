@@ -8,6 +8,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from model.errors import BadInput
 
 log = logging.getLogger(__name__)
+INTERNAL_ERROR_MESSAGE = "The server could not answer this request; it has been logged."
 
 
 def json_error(code, message, status=400):
@@ -27,7 +28,7 @@ def error_response(error):
         code = (error.name or "http_error").lower().replace(" ", "_").replace("'", "")
         return json_error(code, error.description or error.name, error.code or 400)
     log.exception("Unexpected error answering %s %s", flask.request.method, flask.request.path)
-    return json_error("internal_error", "The server could not answer this request; it has been logged.", 500)
+    return json_error("internal_error", INTERNAL_ERROR_MESSAGE, 500)
 
 
 def register_json_errors(blueprint):

@@ -129,21 +129,32 @@ def _answer_errors_as_json(view, dash_app):
 
 
 def callback_request_problem(request, callback_map):
-    """What is wrong with a ``_dash-update-component`` request's shape, or None (Dash assumes it is right)."""
+    """What is wrong with a ``_dash-update-component`` request's shape, or None.
+
+    Dash indexes the request's inputs, state and outputs by the callback's declaration without
+    checking them, so a forged request with too few would be an IndexError: a 500.
+    """
     if not request.is_json:
         return "Dash callbacks are sent as JSON."
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         return "The body must be a JSON object."
-    if not isinstance(body.get("output"), str) or body["output"] not in callback_map:
-        return "'output' must name one of this dashboard's callbacks."
+    spec = callback_map.get(body.get("output")) if isinstance(body.get("output"), str) else None
+    if spec is None or "callback" not in spec:     # clientside callbacks have no server function
+        return "'output' must name one of this dashboard's server-side callbacks."
     for key in ("inputs", "state"):
-        if not all(_is_dependency(item, allow_list=True) for item in _as_list(body.get(key, []))):
-            return f"'{key}' must be a list of {{'id', 'property'}} objects."
-    outputs = body.get("outputs", [])
-    if not (_is_dependency(outputs, allow_list=False)
-            or all(_is_dependency(item, allow_list=True) for item in _as_list(outputs))):
-        return "'outputs' must be an {'id', 'property'} object or a list of them."
+        items, declared = body.get(key, []), spec.get(key, [])
+        if not (isinstance(items, list) and len(items) == len(declared)
+                and all(_is_dependency(item, allow_list=True) for item in items)):
+            return f"'{key}' must be a list of the callback's {len(declared)} {{'id', 'property'}} objects."
+    outputs, declared = body.get("outputs", []), spec.get("output")
+    if isinstance(declared, list):
+        valid = (isinstance(outputs, list) and len(outputs) == len(declared)
+                 and all(_is_dependency(item, allow_list=True) for item in outputs))
+    else:
+        valid = _is_dependency(outputs, allow_list=True)
+    if not valid:
+        return "'outputs' must match the callback's outputs as {'id', 'property'} objects."
     changed = body.get("changedPropIds", [])
     if not isinstance(changed, list) or not all(isinstance(item, str) for item in changed):
         return "'changedPropIds' must be a list of strings."
