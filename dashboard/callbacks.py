@@ -13,12 +13,16 @@ from dashboard.reading_view import DRAW_PANEL, INSPECTOR_PANEL
 
 
 def register_callbacks(app, reader, report):
+    # Switching tabs shows one page and hides the other, in the browser (assets/digit_reader.js).
+    app.clientside_callback(ClientsideFunction("digitReader", "showPage"),
+                            Output(ids.DRAW_PAGE, "className"), Output(ids.ERRORS_PAGE, "className"),
+                            Input(ids.TABS, "value"))
     register_draw_callbacks(app, reader)
     register_error_callbacks(app, reader, errors_tab.ErrorAnalysis(report))
 
 
 def register_draw_callbacks(app, reader):
-    # The brush size goes straight to the pad in the browser (assets/draw.js): no round trip.
+    # The brush size goes straight to the pad in the browser (assets/digit_reader.js): no round trip.
     app.clientside_callback(ClientsideFunction("digitReader", "brushWidth"),
                             Output(ids.PAD, "lineWidth"), Input(ids.BRUSH_SIZE, "value"))
 

@@ -1,7 +1,7 @@
 """The drawing pad: the one module that knows dash-canvas.
 
 dash-canvas sends its drawing (fabric.js JSON, ``json_data``) only when its own save button is
-pressed. ``assets/draw.js`` presses that button at the end of every stroke and after undo or
+pressed. ``assets/digit_reader.js`` presses that button at the end of every stroke and after undo or
 redo, so drawings arrive live; the button is labelled Classify, so it is the manual one too.
 The pad takes its size and white paper from a background image (its ``height`` prop is ignored),
 and remounts empty when the key of the Div around it changes.

@@ -81,7 +81,7 @@ def update_gallery(analysis, cell_click, true, predicted, order, trigger):
             true, predicted = cell
             filters = {"true": true, "predicted": predicted}
     true, predicted = as_digit(true), as_digit(predicted)
-    positions = analysis.select(true, predicted, order if order in ORDERS else "least")
+    positions = analysis.select(true, predicted, order if isinstance(order, str) and order in ORDERS else "least")
     return {
         **filters,
         "title": analysis.describe(true, predicted, len(positions)),
@@ -91,7 +91,7 @@ def update_gallery(analysis, cell_click, true, predicted, order, trigger):
 
 def inspect_digit(reader, analysis, method, bar_click, inspected, trigger):
     """A thumbnail click opens that test digit in the inspector, the same view as the Draw tab's."""
-    inspected = dict(inspected or {})
+    inspected = dict(inspected) if isinstance(inspected, dict) else {}
     if isinstance(trigger, dict) and trigger.get("type") == ids.THUMBNAIL:
         inspected = {"index": trigger.get("index"), "target": None}
         new_digit = True
@@ -118,7 +118,7 @@ def inspect_digit(reader, analysis, method, bar_click, inspected, trigger):
 
 
 def gallery_image(report, index):
-    if isinstance(index, bool) or not isinstance(index, int):
+    if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < len(report.labels):
         raise BadInput("invalid_index", "That is not a test digit.")
     try:
         return report.image(index)

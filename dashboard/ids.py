@@ -2,6 +2,8 @@
 
 # Page
 TABS = "tabs"
+DRAW_PAGE = "draw-page"            # the tabs' values, and the ids of the pages they show
+ERRORS_PAGE = "errors-page"
 
 # Draw tab
 PAD = "pad"                        # the dash-canvas (its id does not reach the page's DOM)

@@ -21,12 +21,15 @@ def build_layout(report):
             ]),
             html.Div(f"test accuracy {summary['test_accuracy']:.2%}", className="chip"),
         ]),
-        dcc.Tabs(id=ids.TABS, value="draw", className="tabs", children=[
-            dcc.Tab(label="Draw", value="draw", className="tab", selected_className="tab--selected",
-                    children=draw_tab()),
-            dcc.Tab(label="Error analysis", value="errors", className="tab", selected_className="tab--selected",
-                    children=errors_tab(summary)),
+        # The tabs only switch which page shows (assets/style.css hides the other one while keeping
+        # its layout): dcc.Tabs would unmount the hidden page, and the pad would come back empty.
+        dcc.Tabs(id=ids.TABS, value=ids.DRAW_PAGE, className="tabs", children=[
+            dcc.Tab(label="Draw", value=ids.DRAW_PAGE, className="tab", selected_className="tab--selected"),
+            dcc.Tab(label="Error analysis", value=ids.ERRORS_PAGE, className="tab",
+                    selected_className="tab--selected"),
         ]),
+        html.Div(draw_tab(), id=ids.DRAW_PAGE, className="tab-page"),
+        html.Div(errors_tab(summary), id=ids.ERRORS_PAGE, className="tab-page hidden"),
     ])
 
 
@@ -78,9 +81,11 @@ def errors_tab(summary):
             html.Section(className="card", children=[
                 html.H2(id=ids.GALLERY_TITLE, children="Misclassified test digits"),
                 html.Div(className="filters", children=[
-                    dcc.Dropdown(id=ids.TRUE_FILTER, options=DIGIT_OPTIONS, placeholder="true: any",
+                    html.Label("True", htmlFor=ids.TRUE_FILTER, className="control-label"),
+                    dcc.Dropdown(id=ids.TRUE_FILTER, options=DIGIT_OPTIONS, placeholder="any",
                                  className="filter", searchable=False),
-                    dcc.Dropdown(id=ids.PREDICTED_FILTER, options=DIGIT_OPTIONS, placeholder="predicted: any",
+                    html.Label("Predicted", htmlFor=ids.PREDICTED_FILTER, className="control-label"),
+                    dcc.Dropdown(id=ids.PREDICTED_FILTER, options=DIGIT_OPTIONS, placeholder="any",
                                  className="filter", searchable=False),
                     dcc.RadioItems(id=ids.ORDER, value="least", inline=True, className="order",
                                    options=[{"label": label, "value": name} for name, label in ORDERS.items()]),

@@ -96,6 +96,13 @@ def test_an_unknown_saliency_method_is_refused_politely(reader):
         assert view["prediction"] is no_update
 
 
+@pytest.mark.parametrize("target", ["7", [1], {"x": 1}, 12, -1, True])
+def test_a_forged_saliency_target_is_refused_politely(reader, target):
+    view = draw(reader, fabric_drawing(SAMPLES[7]), target=target, trigger=DRAW_PANEL.method)
+    assert view["message"].startswith("Could not read that:")
+    assert view["prediction"] is no_update
+
+
 def test_clicking_a_bar_explains_that_class_and_leaves_the_drawing_alone(reader):
     drawing = fabric_drawing(SAMPLES[7])
     first = draw(reader, drawing)
@@ -196,9 +203,20 @@ def test_thumbnails_carry_labels_and_confidence(report, analysis):
     assert f"true {true}, predicted {predicted}" in button.title
 
 
-def test_forged_filter_values_mean_any(analysis):
-    view = update_gallery(analysis, {"points": "junk"}, "3; drop", {"x": 1}, "sideways", ids.CONFUSION)
+@pytest.mark.parametrize("cell_click, true, predicted, order", [
+    ({"points": "junk"}, "3; drop", {"x": 1}, "sideways"),
+    ([1, 2], [3], None, ["least"]),
+    ("points", 2.5, True, {"most": 1}),
+])
+def test_forged_gallery_values_mean_any(analysis, cell_click, true, predicted, order):
+    view = update_gallery(analysis, cell_click, true, predicted, order, ids.CONFUSION)
     assert view["title"].startswith("All ")
+
+
+@pytest.mark.parametrize("inspected", ["ab", [["index", 1]], 7, {"index": [1]}, {"index": 10**30}])
+def test_forged_inspector_state_is_refused_politely(reader, analysis, inspected):
+    view = inspect_digit(reader, analysis, "vanilla", None, inspected, INSPECTOR_PANEL.method)
+    assert all(value is no_update for key, value in view.items() if key != "message")
 
 
 def test_clicking_a_thumbnail_inspects_it_with_the_draw_tabs_view(reader, report, analysis):
@@ -236,7 +254,7 @@ def test_inspector_with_nothing_chosen_changes_nothing(reader, analysis):
     assert all(value is no_update for value in view.values())
 
 
-@pytest.mark.parametrize("index", [-1, 10_000, "12", True, None])
+@pytest.mark.parametrize("index", [-1, 10_000, 10**30, "12", True, None, [3]])
 def test_inspecting_a_digit_that_does_not_ship_says_so(reader, analysis, index):
     view = inspect_digit(reader, analysis, "vanilla", None, None, {"type": ids.THUMBNAIL, "index": index})
     if index is None:

@@ -1,4 +1,5 @@
-/* Live classification for the drawing pad.
+/* The Digit Reader's browser side: live classification for the drawing pad, and the small
+ * clientside callbacks (brush size, tab switching) that need no round trip to the server.
  *
  * dash-canvas sends its drawing to Dash only from its own save button (labelled "Classify"
  * here), so this presses that button whenever a stroke ends, by mouse or touch, and after undo
@@ -72,7 +73,11 @@
 
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
     digitReader: {
-      brushWidth: function (width) { return width; }
+      brushWidth: function (width) { return width; },
+      // One class per page, in the order of the callback's outputs (draw, errors).
+      showPage: function (page) {
+        return ["draw-page", "errors-page"].map(function (id) { return id === page ? "tab-page" : "tab-page hidden"; });
+      }
     }
   });
 })();
