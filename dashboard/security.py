@@ -9,7 +9,8 @@ keeps its own limits, headers and error handlers for its own pages:
 - JSON bodies nested deeper than any real request are refused before parsing (Python's parser
   raises RecursionError at ~1000 levels, which Flask would answer with a 500);
 - every response gets ``X-Content-Type-Options: nosniff`` and a Content-Security-Policy that Dash
-  runs under: scripts only from us plus the hashes of Dash's own inline scripts;
+  runs under: scripts only from us plus the hashes of Dash's own inline scripts (and eval, which
+  the drawing pad's fabric.js needs);
 - Dash's JSON endpoints answer a malformed request with a JSON 4xx and an unexpected error with a
   JSON 500, never a traceback.
 """
@@ -47,7 +48,10 @@ def json_depth(body):
 def content_security_policy(dash_app, frame_ancestors):
     return "; ".join([
         "default-src 'self'",
-        "script-src 'self' " + " ".join(dash_app.csp_hashes()),
+        # No inline script but Dash's own (by hash). 'unsafe-eval' because dash-canvas bundles fabric.js,
+        # which builds its property accessors with `new Function` as it loads: without it the
+        # drawing pad never renders (checked in Chromium: tests/test_production.py).
+        "script-src 'self' 'unsafe-eval' " + " ".join(dash_app.csp_hashes()),
         "style-src 'self' 'unsafe-inline'",          # React and Plotly set inline styles
         "img-src 'self' data: blob:",                 # the model-input and gallery thumbnails are data URLs
         "font-src 'self' data:",

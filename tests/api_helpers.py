@@ -2,6 +2,8 @@
 
 import base64
 import io
+import json
+import re
 import socket
 import struct
 import zlib
@@ -92,3 +94,10 @@ def assert_json_error(response, status, code=None):
     if code:
         assert error["code"] == code, error
     return error
+
+
+def dash_config(page_html):
+    """The renderer config Dash writes into its index page, parsed."""
+    match = re.search(r'<script id="_dash-config" type="application/json">(.*?)</script>', page_html, re.DOTALL)
+    assert match, "no Dash config in the page"
+    return json.loads(match.group(1))

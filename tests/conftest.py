@@ -56,3 +56,25 @@ def live_server(app):
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def serve_wsgi():
+    """Serve any WSGI app (a host app with the dashboard mounted, say) like ``live_server``: ``serve_wsgi(app) -> URL``."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    running = []
+
+    def serve(wsgi_app):
+        server = make_server("127.0.0.1", 0, wsgi_app, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        running.append((server, thread))
+        return f"http://127.0.0.1:{server.server_port}"
+
+    yield serve
+    for server, thread in running:
+        server.shutdown()
+        thread.join(timeout=5)
