@@ -48,3 +48,8 @@ worker_tmp_dir = "/dev/shm"   # heartbeat file in memory: a slow disk cannot mak
 accesslog = None              # no per-request log line: at hundreds of requests/s it costs real CPU
 errorlog = "-"
 loglevel = "info"
+
+
+def post_worker_init(worker):
+    """Logged once the worker has imported the app: its model is loaded, hash-checked and warm."""
+    worker.log.info("Worker %s ready: model loaded and warmed", worker.pid)
