@@ -127,7 +127,7 @@ def probability_figure(probabilities, predicted=None, target=None):
             yaxis={"range": [0, 1.12], "tickformat": ".0%", "fixedrange": True, "gridcolor": "#eef2f7",
                    "tickvals": [0, 0.5, 1]},
             bargap=0.22,
-            hovermode="closest",
+            hovermode="x",   # a click anywhere in a column picks its class, however short the bar
         ),
     }
 

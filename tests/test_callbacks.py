@@ -6,6 +6,8 @@ import json
 import numpy as np
 import pytest
 from dash import Patch, no_update
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from dashboard import draw_tab, ids
 from dashboard.canvas import fabric_drawing, pad_key
@@ -306,3 +308,41 @@ def test_a_confusion_cell_through_http_fills_the_gallery(client):
     answer = response.get_json()["response"]
     assert answer["true-filter"]["value"] == 3 and answer["predicted-filter"]["value"] == 5
     assert all(button["props"]["id"]["type"] == ids.THUMBNAIL for button in answer["gallery"]["children"])
+
+
+# ---------------------------------------------------------------- anything a tampered browser sends
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=20),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    max_leaves=12)
+drawing_texts = st.one_of(
+    st.text(max_size=50),
+    json_values.map(json.dumps),
+    st.lists(st.fixed_dictionaries({"type": st.just("path"), "strokeWidth": json_values,
+                                    "path": st.lists(st.lists(json_values, max_size=5), max_size=6)}),
+             max_size=3).map(lambda objects: json.dumps({"objects": objects})))
+triggers = st.sampled_from([ids.PAD, ids.CLEAR, DRAW_PANEL.method, DRAW_PANEL.probabilities, ids.CONFUSION,
+                            ids.TRUE_FILTER, INSPECTOR_PANEL.method, INSPECTOR_PANEL.probabilities, None]) \
+    | st.fixed_dictionaries({"type": st.just(ids.THUMBNAIL), "index": json_values}) | json_values
+callback_fuzz = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@callback_fuzz
+@given(json_data=drawing_texts | json_values, method=json_values | st.sampled_from(["vanilla", "smoothgrad"]),
+       bar_click=json_values, cleared=json_values, target=json_values, trigger=triggers)
+def test_the_draw_callback_answers_anything_without_raising(reader, json_data, method, bar_click, cleared,
+                                                             target, trigger):
+    view = draw_tab.update_drawing(reader, json_data, method, bar_click, cleared, target, trigger)
+    assert set(view) == set(draw_tab.OUTPUT_KEYS)
+
+
+@callback_fuzz
+@given(cell_click=json_values, true=json_values, predicted=json_values, order=json_values, trigger=triggers,
+       method=json_values | st.just("vanilla"), bar_click=json_values, inspected=json_values)
+def test_the_error_callbacks_answer_anything_without_raising(reader, analysis, cell_click, true, predicted, order,
+                                                             trigger, method, bar_click, inspected):
+    gallery = update_gallery(analysis, cell_click, true, predicted, order, trigger)
+    assert {"title", "gallery"} <= set(gallery)
+    view = inspect_digit(reader, analysis, method, bar_click, inspected, trigger)
+    assert set(view) == {*INSPECTOR_PANEL.outputs(), "title", "inspected", "message"}
