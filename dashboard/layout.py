@@ -39,7 +39,7 @@ def draw_tab():
     return html.Div(className="tab-body draw-grid", children=[
         html.Section(className="card pad-card", children=[
             html.H2("Draw a digit"),
-            html.P("Each stroke is read as soon as you lift the pen.", className="hint"),
+            html.P("Read live, as each stroke ends.", className="hint"),
             drawing_pad(ids.PAD, ids.PAD_FRAME),
             html.Div(className="pad-controls", children=[
                 html.Label("Brush", htmlFor=ids.BRUSH_SIZE, className="control-label"),
