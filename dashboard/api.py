@@ -4,16 +4,19 @@
                                {"strokes": [[[x, y], ...], ...], "width": 20}
                                optional "saliency": "vanilla" | "smoothgrad" | "integrated_gradients"
     GET  <prefix>api/health    200 once the model is loaded and warm, 503 before
+    anything else under <prefix>api is a JSON 404 or 405
     POST <prefix>              form field imageBase64 (a data URL, as jQuery's $.ajax sent it) -> {"guess": n}
 """
 
 import flask
-from werkzeug.exceptions import ServiceUnavailable
+from werkzeug.exceptions import MethodNotAllowed, NotFound, ServiceUnavailable
 
 from dashboard.errors import register_json_errors
 from model.errors import BadInput
 from model.inference import METHODS
 
+ANY_METHOD = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+ENDPOINT_METHODS = {"predict": ["POST"], "health": ["GET", "HEAD"]}
 _JSON_TYPE_NAMES = {list: "an array", str: "a string", int: "a number", float: "a number", bool: "a boolean",
                     type(None): "null"}
 
@@ -48,6 +51,15 @@ def create_api_blueprint(reader, name="digit_reader_api"):
         else:
             reading = ready_reader.read_strokes(body["strokes"], body.get("width"), methods=methods)
         return reading.to_json(saliency)
+
+    # Without this, Dash's catch-all page route would answer GET /api/predict or /api/typo with HTML.
+    @api.route("", methods=ANY_METHOD)
+    @api.route("/", methods=ANY_METHOD)
+    @api.route("/<path:unknown>", methods=ANY_METHOD)
+    def no_such_endpoint(unknown=""):
+        if unknown in ENDPOINT_METHODS:
+            raise MethodNotAllowed(ENDPOINT_METHODS[unknown], f"Use {ENDPOINT_METHODS[unknown][0]} for {unknown}.")
+        raise NotFound("No such API endpoint: the API has POST predict and GET health.")
 
     return api
 

@@ -26,7 +26,9 @@ def error_response(error):
         return json_error("body_too_large", "The request body is larger than the server accepts.", 413)
     if isinstance(error, HTTPException):
         code = (error.name or "http_error").lower().replace(" ", "_").replace("'", "")
-        return json_error(code, error.description or error.name, error.code or 400)
+        response = json_error(code, error.description or error.name, error.code or 400)
+        response.headers.extend((k, v) for k, v in error.get_headers() if k.lower() != "content-type")  # Allow
+        return response
     log.exception("Unexpected error answering %s %s", flask.request.method, flask.request.path)
     return json_error("internal_error", INTERNAL_ERROR_MESSAGE, 500)
 

@@ -12,7 +12,7 @@ keeps its own limits, headers and error handlers for its own pages:
   runs under: scripts only from us plus the hashes of Dash's own inline scripts (and eval, which
   the drawing pad's fabric.js needs);
 - Dash's JSON endpoints answer a malformed request with a JSON 4xx and an unexpected error with a
-  JSON 500, never a traceback.
+  JSON 500, never a traceback; an unknown route or method under the prefix is a JSON 404 or 405.
 """
 
 import functools
@@ -70,10 +70,15 @@ def protect(flask_app, dash_app, settings):
     def is_ours():
         return flask.request.path.startswith(prefix)
 
-    def limit_and_read_body():
+    def guard_request():
         if not is_ours():
             return None
         request = flask.request
+        routing_error = request.routing_exception
+        if routing_error is not None and getattr(routing_error, "code", 0) >= 400:
+            # No such route or method under our prefix: blueprint error handlers never see routing
+            # errors, so answer them here, as JSON, rather than with the app-wide HTML page.
+            return error_response(routing_error)
         limit = settings.max_body_bytes
         request.max_form_memory_size = limit
         # One byte over the limit: werkzeug stops a streamed (chunked) body *at* the limit without an
@@ -106,7 +111,7 @@ def protect(flask_app, dash_app, settings):
             response.headers["Referrer-Policy"] = "same-origin"
         return response
 
-    flask_app.before_request(limit_and_read_body)
+    flask_app.before_request(guard_request)
     flask_app.after_request(add_security_headers)
     for name in DASH_JSON_ENDPOINTS:
         endpoint = prefix + name

@@ -63,6 +63,17 @@ def test_wrong_content_type(live_server, content_type):
     assert_json_error(post_raw(live_server, b'{"strokes": []}', content_type), 415, "unsupported_media_type")
 
 
+@pytest.mark.parametrize("method, path, status", [
+    ("GET", PREDICT, 405), ("PUT", PREDICT, 405), ("PUT", "/api/health", 405), ("POST", "/api/health", 405),
+    ("POST", "/api/predictions", 404), ("GET", "/api/", 404), ("DELETE", "/", 405), ("PATCH", "/_dash-layout", 405),
+])
+def test_wrong_methods_and_unknown_api_endpoints(live_server, method, path, status):
+    response = requests.request(method, live_server + path, timeout=10)
+    assert_json_error(response, status)
+    if status == 405:
+        assert response.headers["Allow"]
+
+
 # ---------------------------------------------------------------- fields
 
 @pytest.mark.parametrize("payload, code", [
