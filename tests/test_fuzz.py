@@ -17,7 +17,6 @@ from hypothesis import strategies as st
 from PIL import Image, ImageDraw
 
 from api_helpers import PREDICT, crafted_png, data_url
-from dashboard.errors import INTERNAL_ERROR_MESSAGE
 from model.errors import BadInput
 from model.preprocessing import decode_image, rasterize_strokes, to_mnist
 
@@ -130,13 +129,6 @@ def assert_answered_without_5xx(response):
     assert "Traceback" not in response.text
 
 
-def assert_answered_as_json(response):
-    if response.status_code == 500:
-        assert response.json() == {"error": {"code": "internal_error", "message": INTERNAL_ERROR_MESSAGE}}
-    else:
-        assert_answered_without_5xx(response)
-
-
 predict_payloads = st.one_of(
     json_values,
     st.fixed_dictionaries({}, optional={
@@ -180,9 +172,7 @@ def _declared(dependency):
 def test_dash_callbacks_answer_random_values_without_a_5xx(live_server, server_callbacks, data):
     """A well-formed request for one of the dashboard's real callbacks, carrying random values.
 
-    What a tampered browser could send. The callbacks are written for the values their components
-    produce, so a value no component could send may fail inside one: the guard must then answer a
-    JSON 500 that gives nothing away, never Werkzeug's page or a traceback.
+    What a tampered browser could send: the callbacks must refuse it politely, never fail.
     """
     if not server_callbacks:
         pytest.skip("the dashboard registers no server-side callbacks yet")
@@ -196,7 +186,7 @@ def test_dash_callbacks_answer_random_values_without_a_5xx(live_server, server_c
     changed = data.draw(st.lists(st.sampled_from([f"{i['id']}.{i['property']}" for i in spec["inputs"]]),
                                  max_size=2, unique=True))
     payload = {"output": output, "outputs": outputs, "inputs": inputs, "state": state, "changedPropIds": changed}
-    assert_answered_as_json(requests.post(live_server + "/_dash-update-component", timeout=30,
+    assert_answered_without_5xx(requests.post(live_server + "/_dash-update-component", timeout=30,
                                               data=json.dumps(payload, allow_nan=True),
                                               headers={"Content-Type": "application/json"}))
 
