@@ -113,7 +113,8 @@ def train(epochs, output, data_dir=None, subset=None, batch_size=128, seed=SEED)
     shipped.save(output)
     curves = {key: [float(v) for v in values] for key, values in history.history.items()}
     history_path(output).write_text(json.dumps(
-        {"epochs": epochs, "train_minutes": round(minutes, 1), "seed": seed, "curves": curves}, indent=1))
+        {"epochs": epochs, "kept_epoch": int(np.argmax(curves["val_accuracy"])) + 1,
+         "train_minutes": round(minutes, 1), "seed": seed, "curves": curves}, indent=1))
     print(f"Saved {output} ({output.stat().st_size / 1e6:.2f} MB) after {minutes:.1f} min", flush=True)
     return output
 
