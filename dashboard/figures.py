@@ -14,8 +14,10 @@ from PIL import Image
 ACCENT = "#4f46e5"
 TARGET = "#f59e0b"             # outline of the bar whose saliency is shown, when not the prediction
 BAR = "#cbd5e1"
-CORRECT_SCALE = [[0, "#eef2ff"], [1, "#4f46e5"]]
-ERROR_SCALE = [[0, "#fff1f2"], [1, "#e11d48"]]
+EMPTY_CELL = "#f8fafc"
+# A count of zero is plain grey; the scale jumps to a visible tint for the first digit.
+CORRECT_SCALE = [[0, EMPTY_CELL], [0.001, "#e0e7ff"], [1, "#4f46e5"]]
+ERROR_SCALE = [[0, EMPTY_CELL], [0.001, "#fecdd3"], [1, "#e11d48"]]
 FOR_CLASS = np.array([225, 29, 72], np.float32)      # saliency pushing toward the class (rose)
 AGAINST_CLASS = np.array([14, 165, 233], np.float32)  # ... and away from it (sky blue)
 TRAIN_LINE, VALIDATION_LINE = "#94a3b8", ACCENT
@@ -143,6 +145,8 @@ def per_class_accuracy_figure(per_class_accuracy):
             "marker": {"color": ACCENT},
             "text": [f"{a:.1%}" for a in accuracy],
             "textposition": "outside",
+            "textfont": {"size": 11},
+            "constraintext": "none",      # the same size over every bar, 100.0% included
             "cliponaxis": False,
             "hovertemplate": "digit %{x}: %{y:.2%} correct<extra></extra>",
         }],
@@ -210,7 +214,7 @@ def training_curves_figure(curves):
             legend={"orientation": "h", "x": 0.5, "xanchor": "center", "y": 1.14},
             xaxis={"domain": [0, 0.45], "title": {"text": "epoch"}, **grid},
             xaxis2={"domain": [0.55, 1], "title": {"text": "epoch"}, "anchor": "y2", **grid},
-            yaxis={"title": {"text": "loss"}, "type": "log", **grid},
+            yaxis={"title": {"text": "loss"}, "type": "log", "dtick": 1, "tickformat": "~g", **grid},
             yaxis2={"title": {"text": "accuracy"}, "tickformat": ".1%", "anchor": "x2", **grid},
             margin={"l": 56, "r": 10, "t": 40, "b": 44},
         ),
