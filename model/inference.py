@@ -78,20 +78,23 @@ class DigitClassifier:
                 tape.watch(batch)
                 logits = logits_model(batch, training=False)
                 target = tf.where(target < 0, tf.argmax(logits[0], output_type=tf.int32), target)
-                chosen = tf.reduce_sum(logits[:, target])
+                # A one-hot product, not logits[:, target]: XLA would recompile for each slice index.
+                chosen = tf.reduce_sum(logits * tf.one_hot(target, 10))
             return logits[0], target, tape.gradient(chosen, batch)[..., 0]
 
-        @tf.function(input_signature=[image_spec], reduce_retracing=True)
+        # XLA fuses the single-image graphs to under a millisecond; the 58-image full batch is
+        # faster without it (measured: 26 ms plain against 52 ms compiled on 2 cores).
+        @tf.function(input_signature=[image_spec], jit_compile=True)
         def forward(image):
             logits = logits_model(image[None, :, :, None], training=False)[0]
             return tf.nn.softmax(logits), logits, tf.argmax(logits, output_type=tf.int32)
 
-        @tf.function(input_signature=[image_spec, target_spec], reduce_retracing=True)
+        @tf.function(input_signature=[image_spec, target_spec], jit_compile=True)
         def live(image, target):
             logits, target, grads = gradients(image[None, :, :, None], target)
             return tf.nn.softmax(logits), logits, target, grads[0]
 
-        @tf.function(input_signature=[image_spec, target_spec], reduce_retracing=True)
+        @tf.function(input_signature=[image_spec, target_spec])
         def full(image, target):
             x = image[None, :, :, None]
             # Black baseline: the IG path is alphas * x.
@@ -102,7 +105,7 @@ class DigitClassifier:
             integrated = image * tf.reduce_mean(grads[1 + SMOOTHGRAD_SAMPLES:], axis=0)
             return tf.nn.softmax(logits), logits, target, tf.stack([vanilla, smoothgrad, integrated])
 
-        @tf.function(input_signature=[tf.TensorSpec((None, 28, 28), tf.float32)], reduce_retracing=True)
+        @tf.function(input_signature=[tf.TensorSpec((None, 28, 28), tf.float32)])
         def batch_logits(images):
             return logits_model(images[..., None], training=False)
 
