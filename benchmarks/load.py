@@ -95,8 +95,10 @@ def bad_requests(port):
         http_post(port, image(b"GIF89a" + os.urandom(600))),                               # not an image
         http_post(port, image(canvas_png(np.full((28, 28), 255, np.uint8))[:300])),        # truncated PNG
         http_post(port, b'{"strokes": [[[1, 2], [NaN, Infinity]]]}'),
-        http_post(port, json.dumps({"strokes": [[[i % 280, i % 97] for i in range(25_000)]]}).encode()),
+        http_post(port, b'{"strokes": [[' + b",".join([b"[1,2]"] * 150_000) + b"]]}"),  # 150,000 points, 0.9 MB
+        http_post(port, b'{"strokes": [[' + b",".join([b"[1,2]"] * 400_000) + b"]]}"),  # 400,000 points, 2.4 MB
         http_post(port, b'{"image": "' + b"A" * 2_200_000 + b'"}'),                         # over the body limit
+        http_post(port, b'{"strokes": [[[1, 2], [3, 4]]], "width": "twenty"}'),
         http_post(port, b'{"strokes": []}', content_type="text/plain"),
         http_post(port, json.dumps({"strokes": [[[1, 2]]], "saliency": "gradcam"}).encode()),
     ]

@@ -7,7 +7,8 @@ keeps its own limits, headers and error handlers for its own pages:
   read before any view runs, so a body over the limit, chunked or not, is refused with a 413 and
   never answered from truncated data;
 - JSON bodies nested deeper than any real request are refused before parsing (Python's parser
-  raises RecursionError at ~1000 levels, which Flask would answer with a 500);
+  raises RecursionError at ~1000 levels, which Flask would answer with a 500), and so are bodies
+  with more arrays and objects than any real request (parsing them costs CPU before any check);
 - every response gets ``X-Content-Type-Options: nosniff`` and a Content-Security-Policy that Dash
   runs under: scripts only from us plus the hashes of Dash's own inline scripts (and eval, which
   the drawing pad's fabric.js needs);
@@ -26,6 +27,9 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from dashboard.errors import error_response, json_error
 
 MAX_JSON_DEPTH = 100         # far deeper than any real request (a Dash payload with a component tree: ~30)
+# 20,000 stroke points (the most accepted) are 20,000 arrays. Python's parser spends ~1 ms per
+# 1,000 arrays, so this bounds what a body within the size limit can cost before it is refused.
+MAX_JSON_CONTAINERS = 50_000
 BODY_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 DASH_JSON_ENDPOINTS = ("_dash-update-component", "_dash-layout", "_dash-dependencies")
 _ESCAPE = re.compile(rb"\\.", re.DOTALL)      # a backslash escape inside a JSON string
@@ -33,16 +37,16 @@ _STRING = re.compile(rb'"[^"]*"')
 _NOT_STRUCTURE = bytes(b for b in range(256) if b not in b'"[]{}')
 
 
-def json_depth(body):
-    """The bracket nesting depth of a JSON text, without parsing it; brackets inside strings don't count.
+def json_structure(body):
+    """``(nesting depth, number of arrays and objects)`` of a JSON text, without parsing it.
 
-    Escapes go first (so every quote left delimits a string), then everything but quotes and
-    brackets, then the strings: a few milliseconds for megabytes of base64.
+    Brackets inside strings don't count: escapes go first (so every quote left delimits a string),
+    then everything but quotes and brackets, then the strings. A few milliseconds for megabytes.
     """
     structure = _STRING.sub(b"", _ESCAPE.sub(b"", body).translate(None, _NOT_STRUCTURE))
     codes = np.frombuffer(structure, np.uint8)
-    steps = np.where((codes == ord("[")) | (codes == ord("{")), 1, -1)
-    return int(np.cumsum(steps).max(initial=0))
+    opens = (codes == ord("[")) | (codes == ord("{"))
+    return int(np.cumsum(np.where(opens, 1, -1)).max(initial=0)), int(np.count_nonzero(opens))
 
 
 def content_security_policy(dash_app, frame_ancestors):
@@ -95,8 +99,13 @@ def protect(flask_app, dash_app, settings):
             return error_response(error)
         if body is None or len(body) > limit:
             return json_error("body_too_large", f"The request body is larger than the {limit:,} bytes accepted.", 413)
-        if request.is_json and json_depth(body) > MAX_JSON_DEPTH:
-            return json_error("json_too_deep", f"The JSON is nested more than {MAX_JSON_DEPTH} levels deep.")
+        if request.is_json:
+            depth, containers = json_structure(body)
+            if depth > MAX_JSON_DEPTH:
+                return json_error("json_too_deep", f"The JSON is nested more than {MAX_JSON_DEPTH} levels deep.")
+            if containers > MAX_JSON_CONTAINERS:
+                return json_error("json_too_large", f"The JSON holds more than {MAX_JSON_CONTAINERS:,} arrays "
+                                  "and objects: at most 20,000 points are accepted.", 413)
         return None
 
     @functools.cache

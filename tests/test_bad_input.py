@@ -243,11 +243,18 @@ def test_too_many_stroke_points(live_server):
     assert_json_error(post_json(live_server, split), 413, "too_many_points")
 
 
-def test_hundreds_of_thousands_of_points(live_server):
-    body = ('{"strokes": [[' + ",".join(["[1,2]"] * 300_000) + "]]}").encode()
-    response = post_raw(live_server, body)
-    assert_json_error(response, 413)
-    assert response.json()["error"]["code"] in ("too_many_points", "body_too_large")
+@pytest.mark.parametrize("points, code", [(150_000, "json_too_large"), (400_000, "body_too_large")])
+def test_hundreds_of_thousands_of_points_are_refused_before_parsing(live_server, points, code):
+    body = ('{"strokes": [[' + ",".join(["[1,2]"] * points) + "]]}").encode()
+    assert_json_error(post_raw(live_server, body), 413, code)
+
+
+def test_brackets_inside_strings_are_not_structure(live_server):
+    from dashboard.security import json_structure
+
+    assert json_structure(b'{"a": "[[[{{\\\"[", "b": [[1], {"c": "]]"}]}') == (3, 4)
+    image = "data:image/png;base64," + "[" * 200 + "A" * 100
+    assert_json_error(post_json(live_server, {"image": image}), 400, "invalid_base64")
 
 
 # ---------------------------------------------------------------- size limit
