@@ -1,9 +1,11 @@
 """gunicorn settings for the Digit Reader: ``gunicorn -c gunicorn.conf.py`` (add ``--bind HOST:PORT``).
 
 Sized for a 2-core machine: one worker per core, each answering a few requests at once on
-threads. A prediction is ~2 ms of TensorFlow (which releases the GIL) and ~1 ms of Python, so a
-few threads keep a core busy while one request waits on the other's GIL. Every value can be
-overridden on the command line or in GUNICORN_CMD_ARGS.
+threads, so one request's Python (JSON, PNG decoding) overlaps another's TensorFlow, which
+releases the GIL. Measured with ``python -m benchmarks.load`` on this machine: 1 worker is
+GIL-bound at ~290 requests/s; 2 workers with 2, 4 or 8 threads, or 3 with 4, all reach ~520-570,
+and 2 x 4 has the lowest p95. Each worker holds its own model: ~780 MB resident. Every value can
+be overridden on the command line or in GUNICORN_CMD_ARGS.
 """
 
 import os
@@ -33,11 +35,12 @@ timeout = 60
 graceful_timeout = 30         # in-flight requests finish on restart or shutdown
 keepalive = 5                 # seconds an idle keep-alive connection is held open
 
-# Recycle each worker after ~20,000 requests (jittered so they never restart together) to bound
-# any slow growth in TensorFlow's or Python's heap; a restart costs a few seconds of model loading
-# on one worker while the others serve.
-max_requests = 20_000
-max_requests_jitter = 2_000
+# Recycle each worker after ~100,000 requests (jittered so they never restart together) to bound
+# any slow growth in TensorFlow's or Python's heap. The load benchmark measures none (0.1 MB over
+# 10,000 requests), and a restart costs a few seconds of model loading on one worker, so this is
+# a safety net: about every 7 minutes per worker at full load, far less often in real use.
+max_requests = 100_000
+max_requests_jitter = 10_000
 
 # Request-line and header limits; bodies are limited per route by the app itself (413 as JSON).
 limit_request_line = 8190
