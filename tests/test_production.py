@@ -3,6 +3,7 @@ headers and a Content-Security-Policy that the real page runs under in Chromium,
 
 import json
 import os
+import re
 import runpy
 import shutil
 import signal
@@ -138,7 +139,7 @@ def test_health_says_not_ready_until_the_model_is_loaded(serve_wsgi):
 
 def our_urls(live_server):
     page = requests.get(live_server + "/", timeout=10).text
-    scripts = [src for src in __import__("re").findall(r'<script src="([^"]+)"', page) if src.startswith("/")]
+    scripts = [src for src in re.findall(r'<script src="([^"]+)"', page) if src.startswith("/")]
     return ["/", "/_dash-layout", "/_dash-dependencies", "/api/health", "/assets/style.css", scripts[0],
             "/no/such/page"]
 
