@@ -6,6 +6,7 @@ Starts gunicorn on a free 127.0.0.1 port and drives ``POST /api/predict`` from t
 server is gunicorn's own processes) with a cheap asyncio client: raw HTTP/1.1 over keep-alive
 connections, one per simulated client. Phases:
 
+0. each kind of bad input alone, on the idle server: how fast it is refused;
 1. steady: 32 clients for 20 s of valid drawings (real MNIST digits as the drawing pad's PNGs,
    and stroke lists);
 2. burst: 64 clients for 10 s;
@@ -84,24 +85,24 @@ def bad_requests(port):
         return json.dumps({"image": f"data:{media_type};base64," + base64.b64encode(data).decode()}).encode()
 
     compressed_bomb = png(12_000, 12_000, zlib.compress(b"\x00" * 12_001 * 12_000, 9))   # ~140 KB, 144 MP
-    return [
-        http_post(port, image(png(50_000, 50_000, zlib.compress(b"\x00" * 4096)))),       # header bomb
-        http_post(port, image(compressed_bomb)),
-        http_post(port, b'{"image": "data:image/png;base64,iVBOR'),                        # malformed JSON
-        http_post(port, b"[" * 50_000),                                                    # nested 50,000 deep
-        http_post(port, b'[{"image": "x"}]'),
-        http_post(port, b""),
-        http_post(port, image(b"<html><script>alert(1)</script></html>", "text/html")),
-        http_post(port, image(b"GIF89a" + os.urandom(600))),                               # not an image
-        http_post(port, image(canvas_png(np.full((28, 28), 255, np.uint8))[:300])),        # truncated PNG
-        http_post(port, b'{"strokes": [[[1, 2], [NaN, Infinity]]]}'),
-        http_post(port, b'{"strokes": [[' + b",".join([b"[1,2]"] * 150_000) + b"]]}"),  # 150,000 points, 0.9 MB
-        http_post(port, b'{"strokes": [[' + b",".join([b"[1,2]"] * 400_000) + b"]]}"),  # 400,000 points, 2.4 MB
-        http_post(port, b'{"image": "' + b"A" * 2_200_000 + b'"}'),                         # over the body limit
-        http_post(port, b'{"strokes": [[[1, 2], [3, 4]]], "width": "twenty"}'),
-        http_post(port, b'{"strokes": []}', content_type="text/plain"),
-        http_post(port, json.dumps({"strokes": [[[1, 2]]], "saliency": "gradcam"}).encode()),
-    ]
+    return {
+        "header bomb, 50000x50000 PNG": http_post(port, image(png(50_000, 50_000, zlib.compress(b"\x00" * 4096)))),
+        "compressed bomb, 12000x12000": http_post(port, image(compressed_bomb)),
+        "malformed JSON": http_post(port, b'{"image": "data:image/png;base64,iVBOR'),
+        "JSON nested 50,000 deep": http_post(port, b"[" * 50_000),
+        "top-level list": http_post(port, b'[{"image": "x"}]'),
+        "empty body": http_post(port, b""),
+        "HTML data URL": http_post(port, image(b"<html><script>alert(1)</script></html>", "text/html")),
+        "not an image": http_post(port, image(b"GIF89a" + os.urandom(600))),
+        "truncated PNG": http_post(port, image(canvas_png(np.full((28, 28), 255, np.uint8))[:300])),
+        "NaN and Infinity strokes": http_post(port, b'{"strokes": [[[1, 2], [NaN, Infinity]]]}'),
+        "150,000 points (0.9 MB)": http_post(port, b'{"strokes": [[' + b",".join([b"[1,2]"] * 150_000) + b"]]}"),
+        "400,000 points (2.4 MB)": http_post(port, b'{"strokes": [[' + b",".join([b"[1,2]"] * 400_000) + b"]]}"),
+        "2.2 MB body": http_post(port, b'{"image": "' + b"A" * 2_200_000 + b'"}'),
+        "width as a string": http_post(port, b'{"strokes": [[[1, 2], [3, 4]]], "width": "twenty"}'),
+        "wrong content type": http_post(port, b'{"strokes": []}', content_type="text/plain"),
+        "unknown saliency method": http_post(port, json.dumps({"strokes": [[[1, 2]]], "saliency": "gradcam"}).encode()),
+    }
 
 
 # ---------------------------------------------------------------- the client
@@ -307,7 +308,8 @@ def main(argv=None):
 
 
 async def drive(port, master_pid, args):
-    valid, bad = valid_requests(port), bad_requests(port)
+    valid, bad_by_kind = valid_requests(port), bad_requests(port)
+    bad = list(bad_by_kind.values())
 
     # Warm-up: every drawing's answer, to check every later answer against.
     expected = {}
@@ -317,7 +319,6 @@ async def drive(port, master_pid, args):
         if status != 200:
             raise SystemExit(f"warm-up request {index} got {status}: {body[:300]!r}")
         expected[index] = body
-    connection.close()
 
     def valid_check(index, status, body):
         return status == 200 and body == expected[index]
@@ -331,6 +332,20 @@ async def drive(port, master_pid, args):
     cpu_count = os.cpu_count()
     print(f"gunicorn on 127.0.0.1:{port}: {len(memory_start)} workers, machine has {cpu_count} CPUs; "
           f"load generator in this process (pid {os.getpid()}).")
+
+    # Each kind of bad input alone on an idle server: how fast it is refused (one connection, in turn).
+    print("  bad input on an idle server, one at a time (p50 of 20, round trip):")
+    probe_errors = 0
+    for kind, request in bad_by_kind.items():
+        times, statuses = [], set()
+        for _ in range(20):
+            started = time.perf_counter()
+            status, _ = await connection.send(request)
+            times.append((time.perf_counter() - started) * 1000)
+            statuses.add(status)
+        probe_errors += sum(not 400 <= status < 500 for status in statuses)
+        print(f"    {kind:<32} {np.median(times):6.2f} ms   {sorted(statuses)}")
+    connection.close()
 
     steady = Tally()
     seconds = await run_phase(port, [(args.clients, valid, valid_check, steady)], seconds=args.steady_seconds)
@@ -363,7 +378,7 @@ async def drive(port, master_pid, args):
         print("    (a worker was replaced during the run: max_requests or a crash; see the gunicorn log)")
 
     storm_ratio = storm_valid.percentile(95) / steady.percentile(95)
-    total_errors = sum(t.errors for t in (steady, burst, storm_valid, storm_bad, soak))
+    total_errors = probe_errors + sum(t.errors for t in (steady, burst, storm_valid, storm_bad, soak))
     max_growth = max(growths) if growths else float("nan")
     goals = {
         f"steady >= {GOAL_RPS} req/s": steady_rate >= GOAL_RPS,
