@@ -10,8 +10,11 @@ connections, one per simulated client. Phases:
 1. steady: 32 clients for 20 s of valid drawings (real MNIST digits as the drawing pad's PNGs,
    and stroke lists);
 2. burst: 64 clients for 10 s;
-3. storm: the 32 valid clients again, alongside 16 clients sending decompression bombs, malformed
-   and deeply nested JSON, oversized bodies, NaN strokes and non-images;
+3. storm: the 32 valid clients again, alongside 16 attackers sending 250 bad requests a second in
+   all (decompression bombs, malformed and deeply nested JSON, oversized bodies, hundreds of
+   thousands of points, NaN strokes, non-images). Paced, not back to back: a refused request is
+   so cheap that unpaced attackers would simply take whatever share of the CPU they are given,
+   and the comparison would measure the storm's size rather than the server;
 4. soak: 10,000 valid requests from 32 clients; worker memory (RSS) before and after.
 
 Every valid answer is checked against the answer the same drawing got during warm-up, so a
@@ -166,12 +169,16 @@ class Tally:
         return float(np.percentile(self.latencies_ms, q)) if self.latencies_ms else float("nan")
 
 
-async def client(port, requests, check, tally, stop, budget):
-    """One simulated user: sends requests back to back until the phase ends."""
+async def client(port, requests, check, tally, stop, budget, interval=0.0):
+    """One simulated user: sends requests back to back (or one per ``interval`` seconds) until the phase ends."""
     connection = Connection(port)
     rng = random.Random(id(tally) ^ id(connection))
+    next_send = time.monotonic() + rng.uniform(0, interval)
     try:
         while time.monotonic() < stop and budget.take():
+            if interval:
+                await asyncio.sleep(max(0.0, next_send - time.monotonic()))
+                next_send += interval
             index = rng.randrange(len(requests))
             started = time.perf_counter()
             try:
@@ -199,12 +206,12 @@ class Budget:
 
 
 async def run_phase(port, groups, seconds=None, total_requests=None):
-    """``groups``: [(clients, requests, check, tally)]; runs them together for ``seconds`` or ``total_requests``."""
+    """``groups``: [(clients, requests, check, tally[, interval])], run together for ``seconds`` or ``total_requests``."""
     stop = time.monotonic() + (seconds or 3600)
     budget = Budget(total_requests)
     started = time.perf_counter()
-    await asyncio.gather(*(client(port, requests, check, tally, stop, budget)
-                           for clients, requests, check, tally in groups for _ in range(clients)))
+    await asyncio.gather(*(client(port, requests, check, tally, stop, budget, *pacing)
+                           for clients, requests, check, tally, *pacing in groups for _ in range(clients)))
     return time.perf_counter() - started
 
 
@@ -287,6 +294,7 @@ def main(argv=None):
     parser.add_argument("--burst-clients", type=int, default=64)
     parser.add_argument("--burst-seconds", type=float, default=10)
     parser.add_argument("--storm-clients", type=int, default=16)
+    parser.add_argument("--storm-rate", type=float, default=250, help="bad requests per second, all storm clients")
     parser.add_argument("--storm-seconds", type=float, default=15)
     parser.add_argument("--soak-requests", type=int, default=10_000)
     args = parser.parse_args(argv)
@@ -356,10 +364,12 @@ async def drive(port, master_pid, args):
     report(f"burst, {args.burst_clients} clients", burst, seconds)
 
     storm_valid, storm_bad = Tally(), Tally()
+    storm_interval = args.storm_clients / args.storm_rate
     seconds = await run_phase(port, [(args.clients, valid, valid_check, storm_valid),
-                                     (args.storm_clients, bad, bad_check, storm_bad)], seconds=args.storm_seconds)
+                                     (args.storm_clients, bad, bad_check, storm_bad, storm_interval)],
+                              seconds=args.storm_seconds)
     report(f"storm: valid, {args.clients} clients", storm_valid, seconds)
-    report(f"storm: bad input, {args.storm_clients} clients", storm_bad, seconds)
+    report(f"storm: bad, {args.storm_clients} clients, <= {args.storm_rate:g}/s", storm_bad, seconds)
 
     memory_before_soak = worker_memory(master_pid)
     soak = Tally()
