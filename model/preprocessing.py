@@ -72,13 +72,19 @@ def ink_from_image(image):
     """A decoded Pillow image -> ink. Detects polarity; a transparent background is never ink."""
     grey, alpha = _grey_and_alpha(image)
     if alpha is not None and alpha.min() < 250:
-        # Drawn on a transparent background: the alpha channel is the ink, whatever its colour,
-        # weighted by the colour's contrast with the paper it was meant for.
         opaque = alpha > 127
         if not opaque.any():
             return np.zeros_like(alpha)
-        contrast = 255 - grey if grey[opaque].mean() < 128 else grey
-        return (contrast.astype(np.uint16) * alpha // 255).astype(np.uint8)
+        hidden_tone = float(np.median(grey[~opaque])) if not opaque.all() else None
+        if hidden_tone is None or abs(float(np.median(grey[opaque])) - hidden_tone) < 64:
+            # A browser canvas: transparent pixels store the ink's own colour (or none), so the
+            # alpha channel is the ink, weighted by the colour's contrast with its paper.
+            contrast = 255 - grey if grey[opaque].mean() < 128 else grey
+            return (contrast.astype(np.uint16) * alpha // 255).astype(np.uint8)
+        # Transparent pixels that keep a paper colour (a palette PNG with its white made
+        # transparent): lay the image on that paper and read it as an opaque one.
+        grey = ((grey.astype(np.uint32) * alpha + int(hidden_tone) * (255 - alpha.astype(np.uint32))) // 255
+                ).astype(np.uint8)
     return _ink_from_grey(grey)
 
 

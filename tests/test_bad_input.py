@@ -201,8 +201,6 @@ def test_every_image_mode_is_read_like_the_plain_image(live_server, seven, mode)
     assert body.json()["digit"] == 7, (mode, body.json())
 
 
-@pytest.mark.xfail(reason="model/preprocessing.py judges polarity from the opaque pixels' mean grey, which the "
-                          "anti-aliased halo of a dark stroke on a transparent white index pushes above 128", strict=False)
 def test_a_palette_png_with_a_transparent_index_is_read(live_server, seven):
     palette = seven.convert("P", palette=Image.Palette.ADAPTIVE, colors=8)
     white_index = palette.getpixel((0, 0))
