@@ -78,8 +78,9 @@ class DigitClassifier:
                 tape.watch(batch)
                 logits = logits_model(batch, training=False)
                 target = tf.where(target < 0, tf.argmax(logits[0], output_type=tf.int32), target)
-                # A one-hot product, not logits[:, target]: XLA would recompile for each slice index.
-                chosen = tf.reduce_sum(logits * tf.one_hot(target, 10))
+                # A gather, not logits[:, target]: XLA treats a slice index as a compile-time
+                # constant and would compile the graph again for every new drawing.
+                chosen = tf.reduce_sum(tf.gather(logits, target, axis=1))
             return logits[0], target, tape.gradient(chosen, batch)[..., 0]
 
         # XLA fuses the single-image graphs to under a millisecond; the 58-image full batch is
