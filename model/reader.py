@@ -45,7 +45,8 @@ class Reading:
         }
         if saliency_method:
             saliency = self.saliency.get(saliency_method)
-            body["saliency"] = None if saliency is None else np.round(saliency, 6).tolist()
+            # "+ 0.0" turns the -0.0 that rounding leaves into 0.0.
+            body["saliency"] = None if saliency is None else (np.round(saliency, 6) + 0.0).tolist()
         return body
 
 
