@@ -7,10 +7,10 @@ PORT ?= 8050
 
 .PHONY: run test browser train evaluate benchmarks
 
-$(VENV)/installed: requirements.txt
+$(VENV)/installed: requirements.txt constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --upgrade pip
-	$(VENV)/bin/pip install -r requirements.txt
+	$(VENV)/bin/pip install -r requirements.txt -c constraints.txt
 	touch $@
 
 run: $(VENV)/installed
