@@ -7,14 +7,13 @@ The pad takes its size and white paper from a background image (its ``height`` p
 and remounts empty when the key of the Div around it changes.
 """
 
-import base64
-import io
 import json
 
+import numpy as np
 from dash import html
 from dash_canvas import DashCanvas
-from PIL import Image
 
+from dashboard.figures import png_data_url
 from model.errors import BadInput
 
 PAD_SIDE = 280                     # canvas pixels; strokes arrive in these units
@@ -26,13 +25,7 @@ CLASSIFY_LABEL = "Classify"
 HIDDEN_TOOLS = ["zoom", "pan", "line", "pencil", "rectangle", "select"]
 
 
-def _white_page(side):
-    buffer = io.BytesIO()
-    Image.new("1", (side, side), 1).save(buffer, format="PNG", optimize=True)
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
-
-
-WHITE_PAGE = _white_page(PAD_SIDE)
+WHITE_PAGE = png_data_url(np.full((PAD_SIDE, PAD_SIDE), 255, np.uint8))
 
 
 def pad_key(times_cleared):

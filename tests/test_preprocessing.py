@@ -1,11 +1,10 @@
 """From drawings to the 28x28 model input: invariance, polarity, alpha, image modes, blank input."""
 
-import io
-
 import numpy as np
 import pytest
 from PIL import Image
 
+from api_helpers import encoded
 from model.errors import BadInput
 from model.preprocessing import decode_image, rasterize_strokes, strokes_from_fabric, to_mnist
 
@@ -18,11 +17,8 @@ def seven(scale=15, dx=40, dy=40, width=20):
     return to_mnist(rasterize_strokes(strokes, width))
 
 
-def png(array, mode=None, **save):
-    buffer = io.BytesIO()
-    Image.fromarray(array, mode).save(buffer, format="PNG", **save) if mode else \
-        Image.fromarray(array).save(buffer, format="PNG", **save)
-    return buffer.getvalue()
+def png(array, mode=None):
+    return encoded(Image.fromarray(array, mode))
 
 
 def correlation(a, b):
@@ -81,33 +77,16 @@ def canvas_ink():
     pytest.param(lambda ink: png(np.dstack([np.zeros_like(ink), ink]), "LA"), id="grey+alpha transparent"),
     pytest.param(lambda ink: png(((255 - ink.astype(np.uint16)) * 257).astype(np.uint16)), id="16-bit"),
     pytest.param(lambda ink: png(ink > 127), id="1-bit"),
-    pytest.param(lambda ink: _palette(255 - ink), id="palette"),
-    pytest.param(lambda ink: _jpeg(np.clip(250 - ink.astype(int), 0, 255).astype(np.uint8)), id="JPEG off-white"),
-    pytest.param(lambda ink: _webp(255 - ink), id="WebP"),
+    pytest.param(lambda ink: encoded(Image.fromarray(255 - ink).convert("P")), id="palette"),
+    pytest.param(lambda ink: encoded(Image.fromarray(np.clip(250 - ink.astype(int), 0, 255).astype(np.uint8)), "JPEG",
+                                      quality=90), id="JPEG off-white"),
+    pytest.param(lambda ink: encoded(Image.fromarray(255 - ink), "WEBP", lossless=True), id="WebP"),
 ])
 def test_every_polarity_and_mode_reads_the_same(encode):
     ink = canvas_ink()
     expected = to_mnist(ink).model_input
     got = to_mnist(decode_image(encode(ink))).model_input
     assert correlation(got, expected) > 0.97
-
-
-def _palette(grey):
-    buffer = io.BytesIO()
-    Image.fromarray(grey).convert("P").save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
-def _jpeg(grey):
-    buffer = io.BytesIO()
-    Image.fromarray(grey).save(buffer, format="JPEG", quality=90)
-    return buffer.getvalue()
-
-
-def _webp(grey):
-    buffer = io.BytesIO()
-    Image.fromarray(grey).save(buffer, format="WEBP", lossless=True)
-    return buffer.getvalue()
 
 
 @pytest.mark.parametrize("rgb", [0, 255])
@@ -124,9 +103,7 @@ def test_transparent_background_never_turns_to_ink(rgb):
 def test_palette_with_transparency():
     ink = canvas_ink()
     image = Image.fromarray(np.where(ink > 127, 0, 255).astype(np.uint8)).convert("P")
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG", transparency=255)  # the white paper is transparent
-    got = to_mnist(decode_image(buffer.getvalue()))
+    got = to_mnist(decode_image(encoded(image, transparency=255)))  # the white paper is transparent
     assert correlation(got.model_input, to_mnist(ink).model_input) > 0.95
 
 
@@ -149,9 +126,7 @@ def test_a_speck_is_nothing_drawn():
 def test_animated_gif_reads_its_first_frame():
     ink = canvas_ink()
     frames = [Image.fromarray(255 - ink), Image.fromarray(np.full_like(ink, 255))]
-    buffer = io.BytesIO()
-    frames[0].save(buffer, format="GIF", save_all=True, append_images=frames[1:])
-    assert not to_mnist(decode_image(buffer.getvalue())).blank
+    assert not to_mnist(decode_image(encoded(frames[0], "GIF", save_all=True, append_images=frames[1:]))).blank
 
 
 def test_fabric_paths_read_like_plain_strokes():
@@ -180,12 +155,10 @@ def test_unreadable_images_are_refused(data, code):
 
 
 def test_decompression_bomb_is_refused_from_the_header():
-    bomb = Image.new("1", (12000, 12000))
-    buffer = io.BytesIO()
-    bomb.save(buffer, format="PNG")
-    assert len(buffer.getvalue()) < 50_000
+    bomb = encoded(Image.new("1", (12000, 12000)))
+    assert len(bomb) < 50_000
     with pytest.raises(BadInput) as error:
-        decode_image(buffer.getvalue())
+        decode_image(bomb)
     assert error.value.code == "image_too_large" and error.value.status == 413
 
 
