@@ -7,10 +7,11 @@ PORT ?= 8050
 
 .PHONY: run test browser train evaluate benchmarks
 
-$(VENV)/installed: requirements.txt constraints.txt
+$(VENV)/installed: requirements.txt constraints.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --upgrade pip
 	$(VENV)/bin/pip install -r requirements.txt -c constraints.txt
+	$(VENV)/bin/pip install --no-deps -e .
 	touch $@
 
 run: $(VENV)/installed

@@ -74,9 +74,11 @@
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
     digitReader: {
       brushWidth: function (width) { return width; },
-      // One class per page, in the order of the callback's outputs (draw, errors).
+      // One class per page, in the order of the callback's outputs (the page ids come with them).
       showPage: function (page) {
-        return ["draw-page", "errors-page"].map(function (id) { return id === page ? "tab-page" : "tab-page hidden"; });
+        return dash_clientside.callback_context.outputs_list.map(function (output) {
+          return output.id === page ? "tab-page" : "tab-page hidden";
+        });
       }
     }
   });

@@ -2,8 +2,8 @@
 
 Draw tab: a drawing in, as the pad's fabric.js JSON, and every Draw-tab output out, JSON-encoded
 the way Dash answers a callback (``dash._utils.to_json``, i.e. plotly.io.json). The bodies timed
-are the callbacks' own (``draw_tab.update_drawing``, ``errors_tab.update_gallery`` and
-``errors_tab.inspect_digit``), so this measures what a browser's request runs, less HTTP.
+are the callbacks' own (``drawing.update_drawing``, ``gallery.update_gallery`` and
+``inspector.inspect_digit``), so this measures what a browser's request runs, less HTTP.
 Error-analysis tab: confusion-matrix clicks, filters and sorting of the gallery, thumbnails opened
 in the inspector and its bars clicked. A last section times a few of the same requests through
 Dash's real endpoint in-process (Flask test client, no sockets), for comparison.
@@ -21,13 +21,16 @@ import numpy as np  # noqa: E402
 from dash._utils import to_json  # noqa: E402
 from dash import no_update  # noqa: E402
 
-from dashboard import draw_tab, errors_tab, ids  # noqa: E402
-from dashboard.canvas import fabric_drawing  # noqa: E402
-from dashboard.reading_view import DRAW_PANEL, INSPECTOR_PANEL  # noqa: E402
-from dashboard.sample_drawings import SAMPLES  # noqa: E402
-from model.paths import DEFAULT_MODEL_PATH  # noqa: E402
+from dashboard.tabs.draw import drawing  # noqa: E402
+from dashboard.tabs.draw import ids as draw_ids  # noqa: E402
+from dashboard.tabs.errors import gallery, inspector  # noqa: E402
+from dashboard.tabs.errors import ids as error_ids  # noqa: E402
+from dashboard.tabs.errors.analysis import ErrorAnalysis  # noqa: E402
+from model.artifacts import DEFAULT_MODEL_PATH  # noqa: E402
 from model.reader import DigitReader  # noqa: E402
 from model.report import EvaluationReport  # noqa: E402
+from tests.support.pad import fabric_drawing  # noqa: E402
+from training.drawings import SAMPLES  # noqa: E402
 
 DRAW_REPEATS = 40          # per sample digit
 ERROR_REPEATS = 15         # per interaction
@@ -64,28 +67,28 @@ def draw_scenarios(reader):
     drawings = {digit: fabric_drawing(strokes) for digit, strokes in SAMPLES.items()}
 
     def new_drawing(digit, method="vanilla"):
-        return lambda: dash_response(draw_tab.update_drawing(
-            reader, drawings[digit], method, None, 0, None, ids.PAD))
+        return lambda: dash_response(drawing.update_drawing(
+            reader, drawings[digit], method, None, 0, None, draw_ids.PAD))
 
     def bar_click(digit, clicked):
         click = {"points": [{"x": clicked, "y": 0.0}]}
-        return lambda: dash_response(draw_tab.update_drawing(
-            reader, drawings[digit], "vanilla", click, 0, None, DRAW_PANEL.probabilities))
+        return lambda: dash_response(drawing.update_drawing(
+            reader, drawings[digit], "vanilla", click, 0, None, draw_ids.PANEL.probabilities))
 
     live = {f"new drawing of a {digit} (live path, vanilla)": new_drawing(digit) for digit in drawings}
     extra = {
         "new drawing, SmoothGrad selected": new_drawing(7, "smoothgrad"),
         "new drawing, Integrated Gradients selected": new_drawing(7, "integrated_gradients"),
         "probability bar clicked (Patch + saliency)": bar_click(7, 1),
-        "blank pad": lambda: dash_response(draw_tab.update_drawing(reader, "", "vanilla", None, 0, None, ids.PAD)),
+        "blank pad": lambda: dash_response(drawing.update_drawing(reader, "", "vanilla", None, 0, None, draw_ids.PAD)),
     }
     return live, extra
 
 
 def error_scenarios(reader, analysis):
-    def gallery(cell=None, true=None, predicted=None, order="least", trigger=None):
+    def show_gallery(cell=None, true=None, predicted=None, order="least", trigger=None):
         click = None if cell is None else {"points": [{"y": cell[0], "x": cell[1]}]}
-        return lambda: dash_response(errors_tab.update_gallery(analysis, click, true, predicted, order, trigger))
+        return lambda: dash_response(gallery.update_gallery(analysis, click, true, predicted, order, trigger))
 
     confusion = np.asarray(analysis.report.summary["confusion_matrix"])
     off_diagonal = confusion - np.diag(np.diag(confusion))
@@ -93,18 +96,18 @@ def error_scenarios(reader, analysis):
     first_mistake = int(analysis.indices[analysis.select()[0]])
 
     def inspect(index, method="vanilla", target_click=None):
-        trigger = {"type": ids.THUMBNAIL, "index": index} if target_click is None else INSPECTOR_PANEL.probabilities
+        trigger = {"type": error_ids.THUMBNAIL, "index": index} if target_click is None else error_ids.PANEL.probabilities
         state = {"index": index, "target": None}
         click = None if target_click is None else {"points": [{"x": target_click}]}
-        return lambda: dash_response(errors_tab.inspect_digit(reader, analysis, method, click, state, trigger))
+        return lambda: dash_response(inspector.inspect_digit(reader, analysis, method, click, state, trigger))
 
     return {
-        "gallery: all misclassified (page load)": gallery(),
-        f"confusion cell clicked (busiest, {busiest[0]}->{busiest[1]})": gallery(tuple(map(int, busiest)),
-                                                                               trigger=ids.CONFUSION),
-        "confusion cell clicked (diagonal 4->4)": gallery((4, 4), trigger=ids.CONFUSION),
-        "filter: true digit 7": gallery(true=7, trigger=ids.TRUE_FILTER),
-        "sort: most confident first": gallery(order="most", trigger=ids.ORDER),
+        "gallery: all misclassified (page load)": show_gallery(),
+        f"confusion cell clicked (busiest, {busiest[0]}->{busiest[1]})": show_gallery(tuple(map(int, busiest)),
+                                                                                    trigger=error_ids.CONFUSION),
+        "confusion cell clicked (diagonal 4->4)": show_gallery((4, 4), trigger=error_ids.CONFUSION),
+        "filter: true digit 7": show_gallery(true=7, trigger=error_ids.TRUE_FILTER),
+        "sort: most confident first": show_gallery(order="most", trigger=error_ids.ORDER),
         "thumbnail opened in the inspector": inspect(first_mistake),
         "inspector: SmoothGrad selected": inspect(first_mistake, "smoothgrad"),
         "inspector: probability bar clicked": inspect(first_mistake, target_click=0),
@@ -135,7 +138,7 @@ def through_dash_endpoint(drawing):
 
 def main():
     reader = DigitReader.from_model_file(DEFAULT_MODEL_PATH)
-    analysis = errors_tab.ErrorAnalysis(EvaluationReport.load(DEFAULT_MODEL_PATH))
+    analysis = ErrorAnalysis(EvaluationReport.load(DEFAULT_MODEL_PATH))
     print(f"Dashboard callbacks, server-side, {os.cpu_count()} CPUs; milliseconds per interaction "
           "including JSON encoding of the answer.", flush=True)
 

@@ -17,18 +17,10 @@ from PIL import Image
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from model.inference import METHODS  # noqa: E402
+from model.explain.saliency import METHODS  # noqa: E402
 from model.mnist import load_mnist  # noqa: E402
 from model.reader import DigitReader  # noqa: E402
-
-
-def canvas_png(digit):
-    """An MNIST digit as a browser canvas exports it: 280x280 RGBA, black ink in the alpha channel."""
-    alpha = np.asarray(Image.fromarray(digit).resize((280, 280), Image.Resampling.BILINEAR))
-    rgba = np.dstack([np.zeros_like(alpha)] * 3 + [alpha])
-    buffer = io.BytesIO()
-    Image.fromarray(rgba).save(buffer, format="PNG")
-    return buffer.getvalue()
+from tests.support.encoders import canvas_png  # noqa: E402
 
 
 def naive_predict(keras_model, png):
@@ -54,7 +46,7 @@ def main(argv=None):
 
     reader = DigitReader.from_model_file()
     _, (x_test, _) = load_mnist()
-    drawings = [canvas_png(x_test[i]) for i in range(20)]
+    drawings = [canvas_png(x_test[i], transparent=True) for i in range(20)]
     keras_model = reader.classifier.keras_model
     naive_predict(keras_model, drawings[0])  # its own warm-up, to be fair
 

@@ -41,9 +41,9 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.inference import canvas_png
-from model.paths import DEFAULT_MODEL_PATH
+from model.artifacts import DEFAULT_MODEL_PATH
 from model.report import EvaluationReport
+from tests.support.encoders import canvas_png
 
 ROOT = Path(__file__).resolve().parents[1]
 PREDICT = "/api/predict"
@@ -64,7 +64,7 @@ def valid_requests(port, count=48):
     digits = EvaluationReport.load(DEFAULT_MODEL_PATH).gallery_images
     chosen = np.random.default_rng(0).choice(len(digits), size=count, replace=False)
     requests = [http_post(port, json.dumps({"image": "data:image/png;base64,"
-                                            + base64.b64encode(canvas_png(digits[i])).decode()}).encode())
+                                            + base64.b64encode(canvas_png(digits[i], transparent=True)).decode()}).encode())
                 for i in chosen]
     strokes = [
         [[[140, 40], [141, 140], [140, 240]]],                                           # a 1
@@ -97,7 +97,7 @@ def bad_requests(port):
         "empty body": http_post(port, b""),
         "HTML data URL": http_post(port, image(b"<html><script>alert(1)</script></html>", "text/html")),
         "not an image": http_post(port, image(b"GIF89a" + os.urandom(600))),
-        "truncated PNG": http_post(port, image(canvas_png(np.full((28, 28), 255, np.uint8))[:300])),
+        "truncated PNG": http_post(port, image(canvas_png(np.full((28, 28), 255, np.uint8), transparent=True)[:300])),
         "NaN and Infinity strokes": http_post(port, b'{"strokes": [[[1, 2], [NaN, Infinity]]]}'),
         "150,000 points (0.9 MB)": http_post(port, b'{"strokes": [[' + b",".join([b"[1,2]"] * 150_000) + b"]]}"),
         "400,000 points (2.4 MB)": http_post(port, b'{"strokes": [[' + b",".join([b"[1,2]"] * 400_000) + b"]]}"),

@@ -8,7 +8,7 @@ start-up with a one-line reason and exit status 2.
 import argparse
 import sys
 
-from dashboard.settings import Settings, SettingsError
+from dashboard.settings import SettingsError
 
 EXIT_CONFIG_ERROR = 2
 
@@ -22,15 +22,14 @@ def main(argv=None):
     args = parser.parse_args(argv)
 
     from dashboard.app import create_app   # after argument parsing: --help answers without loading TensorFlow
-    from model.reader import ModelError
+    from model.artifacts import ModelError
 
     try:
-        debug = args.debug or Settings.load().debug
-        app = create_app({"DEBUG": debug}, model_path=args.model)
+        app = create_app({"DIGIT_READER_DEBUG": True} if args.debug else None, model_path=args.model)
     except (SettingsError, ModelError) as error:
         print(f"Digit Reader cannot start: {' '.join(str(error).split())}", file=sys.stderr)
         return EXIT_CONFIG_ERROR
-    app.run(host=args.host, port=args.port, debug=debug)
+    app.run(host=args.host, port=args.port, debug=app.server.debug)
     return 0
 
 

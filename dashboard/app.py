@@ -1,36 +1,18 @@
 """App factory: one Dash app, its callbacks and its API, on a new Flask server or an existing one."""
 
-import functools
 import re
 from pathlib import Path
 
 import dash
 import flask
 
+from dashboard import page
 from dashboard.api import create_api_blueprint, create_legacy_blueprint
-from dashboard.callbacks import register_callbacks
-from dashboard.layout import build_layout
 from dashboard.security import protect
+from dashboard.services import load_services
 from dashboard.settings import Settings
-from model.reader import DigitReader, ModelError
-from model.report import EvaluationReport
 
-ROOT = Path(__file__).resolve().parents[1]
-
-
-@functools.lru_cache(maxsize=4)
-def load_model(model_path):
-    """The reader and its report, loaded, hash-checked and warmed once per process and file.
-
-    Raises ``ModelError`` with a one-line reason for a missing, corrupt or mismatched model or report.
-    """
-    reader = DigitReader.from_model_file(model_path)
-    try:
-        report = EvaluationReport.load(model_path)
-    except (OSError, ValueError, KeyError) as error:
-        raise ModelError(f"The evaluation report beside {model_path} could not be read ({error}); "
-                         "re-run `python -m training.evaluate`.") from error
-    return reader, report
+ASSETS = Path(__file__).resolve().parents[1] / "assets"   # the project's top-level assets/ (an editable install)
 
 
 def init_dashboard(flask_app, url_base_pathname="/digits/", model_path=None):
@@ -40,36 +22,42 @@ def init_dashboard(flask_app, url_base_pathname="/digits/", model_path=None):
     dashboard adds is scoped to its own prefix.
     """
     settings = Settings.load(flask_app.config)
-    reader, report = load_model(Path(model_path or settings.model_path).resolve())
+    services = load_services(Path(model_path or settings.model_path).resolve())
     app = dash.Dash(
         __name__,
         server=flask_app,
         url_base_pathname=url_base_pathname,
-        assets_folder=str(ROOT / "assets"),
+        assets_folder=str(ASSETS),
         title="Digit Reader",
         update_title=None,
         suppress_callback_exceptions=True,
     )
-    app.layout = build_layout(report)
-    register_callbacks(app, reader, report)
+    app.layout = page.build_layout(services)
+    page.register_callbacks(app, services)
 
     # Blueprint names must be unique per Flask app, so two dashboards can share one host.
     suffix = re.sub(r"\W", "_", url_base_pathname)
     prefix = url_base_pathname.rstrip("/")
-    flask_app.register_blueprint(create_api_blueprint(reader, name=f"digit_reader_api{suffix}"),
+    flask_app.register_blueprint(create_api_blueprint(services.reader, name=f"digit_reader_api{suffix}"),
                                  url_prefix=prefix + "/api")
     # POST to the dashboard's own index path; Dash answers GET there.
-    flask_app.register_blueprint(create_legacy_blueprint(reader, name=f"digit_reader_legacy{suffix}"),
+    flask_app.register_blueprint(create_legacy_blueprint(services.reader, name=f"digit_reader_legacy{suffix}"),
                                  url_prefix=prefix)
     protect(flask_app, app, settings)
     return app
 
 
 def create_app(test_config=None, model_path=None):
-    """A standalone dashboard on its own Flask server (Flask's factory pattern); ``app.server`` is the WSGI app."""
+    """A standalone dashboard on its own Flask server (Flask's factory pattern); ``app.server`` is the WSGI app.
+
+    Debug (Flask's debug and Dash's dev tools) is on only when our own strictly parsed setting,
+    ``DIGIT_READER_DEBUG``, says so: a stray ``FLASK_DEBUG`` does not turn it on.
+    """
     server = flask.Flask(__name__, static_folder=None)
     server.config.update(test_config or {})
-    if "DEBUG" not in (test_config or {}):
-        # Only our own strictly parsed setting turns debug on; a stray FLASK_DEBUG does not.
-        server.config["DEBUG"] = Settings.load(server.config).debug
-    return init_dashboard(server, url_base_pathname="/", model_path=model_path)
+    debug = Settings.load(server.config).debug
+    server.config["DEBUG"] = debug
+    app = init_dashboard(server, url_base_pathname="/", model_path=model_path)
+    if debug:
+        app.enable_dev_tools(debug=True, dev_tools_hot_reload=False)
+    return app

@@ -12,8 +12,8 @@ keeps its own limits, headers and error handlers for its own pages:
 - every response gets ``X-Content-Type-Options: nosniff`` and a Content-Security-Policy that Dash
   runs under: scripts only from us plus the hashes of Dash's own inline scripts (and eval, which
   the drawing pad's fabric.js needs);
-- Dash's JSON endpoints answer a malformed request with a JSON 4xx and an unexpected error with a
-  JSON 500, never a traceback; an unknown route or method under the prefix is a JSON 404 or 405.
+- Dash's JSON endpoints are wrapped by dashboard/callback_guard.py; an unknown route or method
+  under the prefix is a JSON 404 or 405.
 """
 
 import functools
@@ -21,14 +21,15 @@ import re
 
 import flask
 import numpy as np
-from dash.exceptions import PreventUpdate
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from dashboard.errors import error_response, json_error
+from dashboard.callback_guard import answer_errors_as_json
+from dashboard.http_errors import error_response, json_error
+from model.preprocessing.strokes import MAX_STROKE_POINTS
 
 MAX_JSON_DEPTH = 100         # far deeper than any real request (a Dash payload with a component tree: ~30)
-# 20,000 stroke points (the most accepted) are 20,000 arrays. Python's parser spends ~1 ms per
-# 1,000 arrays, so this bounds what a body within the size limit can cost before it is refused.
+# Every stroke point is an array. Python's parser spends ~1 ms per 1,000 arrays, so this bounds
+# what a body within the size limit can cost before it is refused.
 MAX_JSON_CONTAINERS = 50_000
 BODY_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 DASH_JSON_ENDPOINTS = ("_dash-update-component", "_dash-layout", "_dash-dependencies")
@@ -105,7 +106,7 @@ def protect(flask_app, dash_app, settings):
                 return json_error("json_too_deep", f"The JSON is nested more than {MAX_JSON_DEPTH} levels deep.")
             if containers > MAX_JSON_CONTAINERS:
                 return json_error("json_too_large", f"The JSON holds more than {MAX_JSON_CONTAINERS:,} arrays "
-                                  "and objects: at most 20,000 points are accepted.", 413)
+                                  f"and objects: at most {MAX_STROKE_POINTS:,} points are accepted.", 413)
         return None
 
     @functools.cache
@@ -124,67 +125,4 @@ def protect(flask_app, dash_app, settings):
     flask_app.after_request(add_security_headers)
     for name in DASH_JSON_ENDPOINTS:
         endpoint = prefix + name
-        flask_app.view_functions[endpoint] = _answer_errors_as_json(flask_app.view_functions[endpoint], dash_app)
-
-
-def _answer_errors_as_json(view, dash_app):
-    """Wrap a Dash view: malformed callback requests get a JSON 400, anything unexpected a JSON 500."""
-
-    @functools.wraps(view)
-    def guarded(*args, **kwargs):
-        try:
-            if flask.request.method == "POST":
-                problem = callback_request_problem(flask.request, dash_app.callback_map)
-                if problem:
-                    return json_error("invalid_callback_request", problem)
-            return view(*args, **kwargs)
-        except PreventUpdate:
-            raise  # Dash's own handler answers 204
-        except Exception as error:  # noqa: BLE001 - every error becomes JSON, none a traceback
-            return error_response(error)
-
-    return guarded
-
-
-def callback_request_problem(request, callback_map):
-    """What is wrong with a ``_dash-update-component`` request's shape, or None.
-
-    Dash indexes the request's inputs, state and outputs by the callback's declaration without
-    checking them, so a forged request with too few would be an IndexError: a 500.
-    """
-    if not request.is_json:
-        return "Dash callbacks are sent as JSON."
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        return "The body must be a JSON object."
-    spec = callback_map.get(body.get("output")) if isinstance(body.get("output"), str) else None
-    if spec is None or "callback" not in spec:     # clientside callbacks have no server function
-        return "'output' must name one of this dashboard's server-side callbacks."
-    for key in ("inputs", "state"):
-        items, declared = body.get(key, []), spec.get(key, [])
-        if not (isinstance(items, list) and len(items) == len(declared)
-                and all(_is_dependency(item, allow_list=True) for item in items)):
-            return f"'{key}' must be a list of the callback's {len(declared)} {{'id', 'property'}} objects."
-    outputs, declared = body.get("outputs", []), spec.get("output")
-    if isinstance(declared, list):
-        valid = (isinstance(outputs, list) and len(outputs) == len(declared)
-                 and all(_is_dependency(item, allow_list=True) for item in outputs))
-    else:
-        valid = _is_dependency(outputs, allow_list=True)
-    if not valid:
-        return "'outputs' must match the callback's outputs as {'id', 'property'} objects."
-    changed = body.get("changedPropIds", [])
-    if not isinstance(changed, list) or not all(isinstance(item, str) for item in changed):
-        return "'changedPropIds' must be a list of strings."
-    return None
-
-
-def _as_list(value):
-    return value if isinstance(value, list) else [None]
-
-
-def _is_dependency(item, allow_list):
-    if allow_list and isinstance(item, list):   # pattern-matching (ALL, ALLSMALLER) dependencies
-        return all(_is_dependency(entry, allow_list=False) for entry in item)
-    return (isinstance(item, dict) and isinstance(item.get("id"), (str, dict))
-            and isinstance(item.get("property"), str))
+        flask_app.view_functions[endpoint] = answer_errors_as_json(flask_app.view_functions[endpoint], dash_app)

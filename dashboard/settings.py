@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from model.paths import DEFAULT_MODEL_PATH
+from model.artifacts import DEFAULT_MODEL_PATH
 
 PREFIX = "DIGIT_READER_"
 DEFAULT_MAX_BODY_BYTES = 2 * 1024 * 1024   # a 280x280 drawing is ~20 KB; 20,000 stroke points ~0.5 MB

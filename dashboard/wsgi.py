@@ -5,9 +5,5 @@ worker loads, hash-checks and warms its own model: TensorFlow's runtime is not f
 """
 
 from dashboard.app import create_app
-from dashboard.settings import Settings
 
-app = create_app()
-if Settings.load(app.server.config).debug:
-    app.enable_dev_tools(debug=True, dev_tools_hot_reload=False)  # only when explicitly asked for
-server = app.server
+server = create_app().server

@@ -1,11 +1,19 @@
-"""The one error type for input a caller got wrong; the web layers turn it into a 4xx."""
+"""The errors for input a caller got wrong. The kinds say what went wrong, not how to answer it:
+the web layer (dashboard/http_errors.py) maps each kind to its HTTP status."""
 
 
 class BadInput(ValueError):
-    """Raised for input that cannot be read as a drawing. ``code`` is stable, ``message`` for people."""
+    """Input that cannot be read as asked. ``code`` is stable, ``message`` is for people."""
 
-    def __init__(self, code, message, status=400):
+    def __init__(self, code, message):
         super().__init__(message)
         self.code = code
         self.message = message
-        self.status = status
+
+
+class TooLarge(BadInput):
+    """Input over a size or cost limit: refused before the expensive step."""
+
+
+class UnsupportedType(BadInput):
+    """Input of a type (media type, image format, encoding) that is not accepted at all."""

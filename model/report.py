@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.paths import report_arrays_path, report_path
+from model.artifacts import ModelError, report_arrays_path, report_path
 
 
 @dataclass
@@ -47,8 +47,13 @@ class EvaluationReport:
 
     @classmethod
     def load(cls, model_path):
-        summary = cls.load_summary(model_path)
-        with np.load(report_arrays_path(model_path), allow_pickle=False) as arrays:
-            order = np.argsort(arrays["gallery_indices"])
-            return cls(summary, arrays["labels"], arrays["probabilities"].astype(np.float32),
-                       arrays["gallery_indices"][order], arrays["gallery_images"][order])
+        """The report beside ``model_path``; ``ModelError`` with a one-line reason if it cannot be read."""
+        try:
+            summary = cls.load_summary(model_path)
+            with np.load(report_arrays_path(model_path), allow_pickle=False) as arrays:
+                order = np.argsort(arrays["gallery_indices"])
+                return cls(summary, arrays["labels"], arrays["probabilities"].astype(np.float32),
+                           arrays["gallery_indices"][order], arrays["gallery_images"][order])
+        except (OSError, ValueError, KeyError) as error:
+            raise ModelError(f"The evaluation report beside {model_path} could not be read ({error}); "
+                             "re-run `python -m training.evaluate`.") from error

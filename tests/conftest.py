@@ -1,13 +1,16 @@
-"""Shared fixtures: the real shipped model, the real MNIST test set, the real app."""
+"""Shared fixtures: the real shipped model, the real MNIST test set, the real app and a real server.
 
+The tiers (tests/fast, tests/model, tests/web, tests/browser) each run alone too; fixtures load
+what they need lazily, so the fast tier never loads the model.
+"""
+
+import contextlib
 import os
-import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 _shared_mnist = ROOT.parent / "shared" / "data" / "mnist"
 if "MNIST_DIR" not in os.environ and _shared_mnist.is_dir():
     os.environ["MNIST_DIR"] = str(_shared_mnist)
@@ -45,36 +48,17 @@ def client(app):
 
 @pytest.fixture(scope="session")
 def live_server(app):
-    """A real threaded HTTP server on a free loopback port; yields its base URL."""
-    import threading
+    """The app behind a real threaded HTTP server on a free loopback port; yields its base URL."""
+    from tests.support.servers import serving
 
-    from werkzeug.serving import make_server
-
-    server = make_server("127.0.0.1", 0, app.server, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    with serving(app.server) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def serve_wsgi():
     """Serve any WSGI app (a host app with the dashboard mounted, say) like ``live_server``: ``serve_wsgi(app) -> URL``."""
-    import threading
+    from tests.support.servers import serving
 
-    from werkzeug.serving import make_server
-
-    running = []
-
-    def serve(wsgi_app):
-        server = make_server("127.0.0.1", 0, wsgi_app, threaded=True)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        running.append((server, thread))
-        return f"http://127.0.0.1:{server.server_port}"
-
-    yield serve
-    for server, thread in running:
-        server.shutdown()
-        thread.join(timeout=5)
+    with contextlib.ExitStack() as running:
+        yield lambda wsgi_app: running.enter_context(serving(wsgi_app))

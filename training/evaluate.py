@@ -10,9 +10,9 @@ from pathlib import Path
 
 import numpy as np
 
-from model.inference import DigitClassifier
 from model.mnist import load_mnist
-from model.paths import DEFAULT_MODEL_PATH, history_path
+from model.artifacts import DEFAULT_MODEL_PATH, history_path
+from model.reader import DigitReader
 from model.report import EvaluationReport
 
 LEAST_CONFIDENT_CORRECT_PER_CLASS = 24
@@ -20,8 +20,8 @@ LEAST_CONFIDENT_CORRECT_PER_CLASS = 24
 
 def evaluate(model_path=DEFAULT_MODEL_PATH, data_dir=None):
     _, (x_test, y_test) = load_mnist(data_dir)
-    classifier = DigitClassifier(model_path)
-    probabilities = classifier.probabilities(x_test)
+    reader = DigitReader.from_model_file(model_path, warm_up=False, check_report=False)
+    probabilities = reader.probabilities(x_test)
     predictions = probabilities.argmax(axis=1)
     confusion = np.zeros((10, 10), np.int64)
     np.add.at(confusion, (y_test, predictions), 1)
@@ -38,7 +38,7 @@ def evaluate(model_path=DEFAULT_MODEL_PATH, data_dir=None):
     training = json.loads(history.read_text()) if history.exists() else {}
     summary = {
         "model_file": Path(model_path).name,
-        "model_sha256": classifier.sha256,
+        "model_sha256": reader.classifier.sha256,
         "model_bytes": Path(model_path).stat().st_size,
         "evaluated": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "test_size": int(len(y_test)),

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from model.mnist import load_mnist
-from model.paths import DEFAULT_MODEL_PATH, history_path
+from model.artifacts import DEFAULT_MODEL_PATH, history_path
 
 SEED = 1234
 VALIDATION_SIZE = 5000
