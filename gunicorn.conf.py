@@ -1,5 +1,9 @@
 """gunicorn settings for the Digit Reader: ``gunicorn -c gunicorn.conf.py`` (add ``--bind HOST:PORT``).
 
+In production ``make serve`` (deploy/serve.py) runs it behind nginx, bound to a private Unix
+socket: its threads read each request with no deadline, so it must only ever see whole requests
+from a buffering proxy, never slow clients directly (``python -m benchmarks.load`` measures both).
+
 Sized for a 2-core machine: one worker per core, each answering a few requests at once on
 threads, so one request's Python (JSON, PNG decoding) overlaps another's TensorFlow, which
 releases the GIL. Measured with ``python -m benchmarks.load`` on this machine: 1 worker is
@@ -11,7 +15,7 @@ be overridden on the command line or in GUNICORN_CMD_ARGS.
 import os
 
 wsgi_app = "dashboard.wsgi:server"
-bind = "127.0.0.1:8000"        # behind a reverse proxy; --bind 0.0.0.0:8000 to listen on every interface
+bind = "127.0.0.1:8000"        # make serve binds a Unix socket that only its nginx can reach
 
 workers = 2                   # one per core on this 2-core machine (-w N on a bigger one)
 worker_class = "gthread"      # keep-alive connections, and threads that overlap TensorFlow's GIL-free work
@@ -41,6 +45,12 @@ keepalive = 5                 # seconds an idle keep-alive connection is held op
 # a safety net: about every 7 minutes per worker at full load, far less often in real use.
 max_requests = 100_000
 max_requests_jitter = 10_000
+
+# Forwarding headers are the app's to judge (DIGIT_READER_TRUSTED_PROXIES, dashboard/wsgi.py). gunicorn
+# would believe X-Forwarded-Proto and friends, and SCRIPT_NAME/PATH_INFO headers, from any Unix-socket
+# peer and from loopback: a client reaching it directly could pick its own scheme or path prefix.
+secure_scheme_headers = {}
+forwarder_headers = ""
 
 # Request-line and header limits; bodies are limited per route by the app itself (413 as JSON).
 limit_request_line = 8190

@@ -22,6 +22,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
 
     from dashboard.app import create_app   # after argument parsing: --help answers without loading TensorFlow
+    from dashboard.security import BannerlessRequestHandler
     from model.artifacts import ModelError
 
     try:
@@ -29,7 +30,7 @@ def main(argv=None):
     except (SettingsError, ModelError) as error:
         print(f"Digit Reader cannot start: {' '.join(str(error).split())}", file=sys.stderr)
         return EXIT_CONFIG_ERROR
-    app.run(host=args.host, port=args.port, debug=app.server.debug)
+    app.run(host=args.host, port=args.port, debug=app.server.debug, request_handler=BannerlessRequestHandler)
     return 0
 
 

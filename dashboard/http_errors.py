@@ -2,6 +2,8 @@
 
 The model's input errors say what went wrong (model/errors.py); this is where each kind gets its
 HTTP status: too large 413, unsupported type 415, anything else the caller got wrong 400.
+A client's error is logged as one line (at INFO); only an unexpected error logs its traceback.
+API answers are never cached (``never_cached``): they are one drawing's reading, or the admin's data.
 """
 
 import logging
@@ -31,16 +33,30 @@ def json_error(code, message, status=400):
 def error_response(error):
     """Any exception -> its JSON error response. Unexpected ones are logged and answered without detail."""
     if isinstance(error, BadInput):
-        return json_error(error.code, error.message, bad_input_status(error))
+        return _client_error(json_error(error.code, error.message, bad_input_status(error)), error.code)
     if isinstance(error, RequestEntityTooLarge):
-        return json_error("body_too_large", "The request body is larger than the server accepts.", 413)
+        return _client_error(json_error("body_too_large", "The request body is larger than the server accepts.", 413),
+                             "body_too_large")
     if isinstance(error, HTTPException):
         code = (error.name or "http_error").lower().replace(" ", "_").replace("'", "")
         response = json_error(code, error.description or error.name, error.code or 400)
         response.headers.extend((k, v) for k, v in error.get_headers() if k.lower() != "content-type")  # Allow
-        return response
+        return _client_error(response, code) if response.status_code < 500 else response
     log.exception("Unexpected error answering %s %s", flask.request.method, flask.request.path)
     return json_error("internal_error", INTERNAL_ERROR_MESSAGE, 500)
+
+
+def _client_error(response, code):
+    log.info("%s %s: %d %s", flask.request.method, flask.request.path[:200], response.status_code, code)
+    return response
+
+
+def never_cached(blueprint):
+    """Every answer of the blueprint's views carries ``Cache-Control: no-store`` (unless a view set its own)."""
+    @blueprint.after_request
+    def no_store(response):
+        response.headers.setdefault("Cache-Control", "no-store")
+        return response
 
 
 def register_json_errors(blueprint):

@@ -5,13 +5,14 @@ import flask
 
 from dashboard.api.requests import require
 from dashboard.api.serialize import decode_data_url
-from dashboard.http_errors import register_json_errors
+from dashboard.http_errors import never_cached, register_json_errors
 from model.errors import BadInput
 
 
 def create_legacy_blueprint(reader, name="digit_reader_legacy"):
     legacy = flask.Blueprint(name, __name__)
     register_json_errors(legacy)
+    never_cached(legacy)
 
     @legacy.post("/")
     def guess():

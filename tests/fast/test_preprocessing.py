@@ -2,11 +2,15 @@
 
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 
-from model.errors import BadInput, TooLarge
+from model.errors import BadInput, TooLarge, UnsupportedType
 from model.preprocessing import decode_image, rasterize_strokes, to_mnist
+from model.preprocessing.strokes import MAX_STROKE_POINTS, MAX_STROKES, _parse_strokes
+from tests.support import costly
+from tests.support.costly import PAD_SIDE, scribble, zigzag
 from tests.support.encoders import encoded
+from training.drawings import SAMPLES
 
 # A "7" as two strokes, in units; drawings scale and move it.
 SEVEN = [[[0, 0], [10, 0], [4, 14]], [[3, 7], [8, 7]]]
@@ -123,10 +127,21 @@ def test_a_speck_is_nothing_drawn():
     assert to_mnist(rasterize_strokes([], 20)).blank
 
 
-def test_animated_gif_reads_its_first_frame():
+@pytest.mark.parametrize("format", ["PNG", "WEBP"])
+def test_animated_images_read_their_first_frame(format):
     ink = canvas_ink()
     frames = [Image.fromarray(255 - ink), Image.fromarray(np.full_like(ink, 255))]
-    assert not to_mnist(decode_image(encoded(frames[0], "GIF", save_all=True, append_images=frames[1:]))).blank
+    options = {"lossless": True} if format == "WEBP" else {}
+    animated = encoded(frames[0], format, save_all=True, append_images=frames[1:], **options)
+    assert correlation(to_mnist(decode_image(animated)).model_input, to_mnist(ink).model_input) > 0.97
+
+
+@pytest.mark.parametrize("format", ["GIF", "BMP", "TIFF", "ICO"])
+def test_formats_other_than_png_jpeg_and_webp_are_refused_as_such(format):
+    """GIF and BMP were read until issue 8 (BMP's RLE decoder is pure Python): now refused as a type."""
+    with pytest.raises(UnsupportedType) as error:
+        decode_image(encoded(Image.fromarray(255 - canvas_ink()), format))
+    assert error.value.code == "unsupported_image_format" and format[:3] in error.value.message
 
 
 @pytest.mark.parametrize("data, code", [
@@ -162,3 +177,60 @@ def test_decompression_bomb_is_refused_from_the_header():
 def test_bad_strokes_are_refused(strokes, width):
     with pytest.raises(BadInput):
         rasterize_strokes(strokes, width)
+
+
+# ---------------------------------------------------------------- what drawing strokes may cost (issue 8)
+
+def drawn_the_old_way(strokes, width, side=PAD_SIDE):
+    """The reference: Pillow's own round joints at every point, round caps, 4x supersampled, no budget
+    (on a pad with a margin of a brush width, so that nothing is cut off)."""
+    canvas = Image.new("L", ((side + 2 * width) * 4,) * 2, 0)
+    draw = ImageDraw.Draw(canvas)
+    for stroke in strokes:
+        xy = [((x + width) * 4, (y + width) * 4) for x, y in stroke]
+        draw.line(xy, fill=255, width=width * 4, joint="curve")
+        for x, y in (xy[0], xy[-1]):
+            draw.ellipse((x - width * 2, y - width * 2, x + width * 2, y + width * 2), fill=255)
+    return np.asarray(canvas.reduce(4))
+
+
+@pytest.mark.parametrize("strokes, width", [
+    (SAMPLES[7], 20), (SAMPLES[0], 6), (SAMPLES[3], 40), (scribble(400, seed=3), 20), (zigzag(30, seed=2), 20),
+])
+def test_strokes_are_drawn_as_round_pen_strokes(strokes, width):
+    """Discs only where a stroke turns enough to leave a gap: the ink is the round pen's all the same."""
+    expected = to_mnist(drawn_the_old_way(strokes, width)).model_input
+    assert correlation(to_mnist(rasterize_strokes(strokes, width)).model_input, expected) > 0.99
+
+
+def test_a_drawing_that_would_paint_too_much_is_drawn_coarser():
+    """5,000 points of scribble with the widest brush: drawn at a coarser scale, and still the same shape."""
+    strokes = scribble(5000)
+    coarse = rasterize_strokes(strokes, 40)
+    assert coarse.shape[0] < PAD_SIDE / 2
+    assert correlation(to_mnist(coarse).model_input, to_mnist(drawn_the_old_way(strokes, 40)).model_input) > 0.95
+    assert rasterize_strokes(SAMPLES[7], 40).shape[0] > PAD_SIDE * 3 / 4      # a digit is drawn at full scale
+
+
+@pytest.mark.parametrize("strokes, width", [(zigzag(2000), 280), (costly.tight_points(5000), 1000),
+                                            (costly.tight_points(5000), 6)])
+def test_strokes_that_would_paint_the_drawing_over_hundreds_of_times_are_refused(strokes, width):
+    with pytest.raises(TooLarge) as error:
+        rasterize_strokes(strokes, width)
+    assert error.value.code == "strokes_too_costly" and "times" in error.value.message
+
+
+def test_points_and_strokes_are_capped():
+    with pytest.raises(TooLarge) as error:
+        rasterize_strokes([[[i % 280, i % 13] for i in range(MAX_STROKE_POINTS + 1)]], 20)
+    assert error.value.code == "too_many_points"
+    with pytest.raises(TooLarge) as error:
+        rasterize_strokes([[[i % 280, 5]] for i in range(MAX_STROKES + 1)], 20)
+    assert error.value.code == "too_many_strokes"
+    assert not to_mnist(rasterize_strokes([[[i % 280, i // 280 * 7]] for i in range(MAX_STROKES)], 20)).blank
+
+
+def test_the_parsed_strokes_keep_their_shape():
+    """``_parse_strokes`` (number segmentation reads strokes through it): one (n, 2) array and width each."""
+    parsed = _parse_strokes([[[1, 2], [3, 4]], ([[5, 6]], 9)], 20)
+    assert [(points.tolist(), width) for points, width in parsed] == [([[1, 2], [3, 4]], 20.0), ([[5, 6]], 9.0)]

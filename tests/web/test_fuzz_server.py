@@ -1,5 +1,6 @@
 """Property-based fuzzing through the live HTTP server: the API and Dash's callback endpoint never
-answer a 5xx, whatever they are sent (about 1,100 requests)."""
+answer a 5xx, whatever they are sent (about 1,500 requests), and a callback request that does not
+fit its callback's declaration is a 400 before Dash runs it."""
 
 import base64
 import json
@@ -82,6 +83,60 @@ def test_dash_callbacks_answer_random_values_without_a_5xx(live_server, server_c
     assert_answered_without_5xx(requests.post(live_server + "/_dash-update-component", timeout=30,
                                               data=json.dumps(payload, allow_nan=True),
                                               headers={"Content-Type": "application/json"}))
+
+
+def _dependency_id(dependency):
+    component = dependency["id"]
+    return json.loads(component) if component.startswith("{") else component
+
+
+def _pattern_entries(dependency):
+    """Entries for a pattern-matching input: components that match it, with random wildcard values."""
+    pattern = _dependency_id(dependency)
+    ids = st.fixed_dictionaries({key: (st.one_of(st.integers(-5, 10_000), st.text(max_size=4), st.booleans())
+                                       if isinstance(value, list) else st.just(value)) for key, value in pattern.items()})
+    return st.lists(st.builds(lambda component, value: {"id": component, "property": dependency["property"],
+                                                        "value": value}, ids, json_scalars),
+                    max_size=6, unique_by=lambda entry: json.dumps(entry["id"], sort_keys=True))
+
+
+odd_prop_ids = st.one_of(
+    st.text(max_size=30), st.text(max_size=30).map(lambda text: "{" + text),
+    st.builds(lambda value, prop: json.dumps(value) + "." + prop, json_values, st.sampled_from(["n_clicks", "data", "x"])),
+    st.just('{"index":["ALL"],"type":"thumbnail"}.n_clicks'), st.just("." * 40), st.just("x" * 2000),
+)
+
+
+@fuzz(300)
+@given(data=st.data())
+def test_dash_callbacks_answer_lists_and_odd_changed_ids_without_a_5xx(live_server, server_callbacks, data):
+    """Any input may arrive as a list (a pattern-matching one must), changedPropIds may name anything;
+    a request whose shape is not the declared one is a 400 that says so, before Dash runs it."""
+    output = data.draw(st.sampled_from(sorted(server_callbacks)))
+    spec = server_callbacks[output]
+    declared = spec["output"]
+    outputs = [_declared(o) for o in declared] if isinstance(declared, list) else _declared(declared)
+    inputs, fits = [], True
+    for item in spec["inputs"] + spec.get("state", []):
+        pattern = "ALL" in item["id"]
+        as_list = data.draw(st.booleans()) if not pattern else data.draw(st.sampled_from([True, True, False]))
+        fits &= as_list == pattern
+        if as_list:
+            entries = data.draw(_pattern_entries(item) if pattern else st.lists(
+                st.just({**item, "value": data.draw(json_values)}), max_size=3))
+        else:
+            entries = {**item, "value": data.draw(json_values)}
+        inputs.append(entries)
+    names = [f"{i['id']}.{i['property']}" for i in spec["inputs"] if "ALL" not in i["id"]]
+    changed = data.draw(st.lists(st.one_of(st.sampled_from(names) if names else st.nothing(), odd_prop_ids),
+                                 max_size=4))
+    payload = {"output": output, "outputs": outputs, "inputs": inputs[:len(spec["inputs"])],
+               "state": inputs[len(spec["inputs"]):], "changedPropIds": changed}
+    response = requests.post(live_server + "/_dash-update-component", timeout=30,
+                             data=json.dumps(payload, allow_nan=True), headers={"Content-Type": "application/json"})
+    assert_answered_without_5xx(response)
+    if not fits:
+        assert response.status_code == 400 and response.json()["error"]["code"] == "invalid_callback_request"
 
 
 @fuzz(150)

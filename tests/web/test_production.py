@@ -1,13 +1,14 @@
 """Production: debug off, start-up that refuses a bad model, security headers on every page of ours,
-and gunicorn serving the dashboard."""
+the production entry's trust in proxies, and gunicorn serving the dashboard (tests/web/test_serve.py
+runs the whole `make serve` stack)."""
 
+import importlib
 import json
 import os
 import re
 import runpy
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,9 +20,10 @@ import requests
 
 from dashboard import create_app
 from dashboard.api import create_api_blueprint
-from dashboard.settings import DEFAULT_MAX_BODY_BYTES, SettingsError
+from dashboard.settings import DEFAULT_MAX_BODY_BYTES, Settings, SettingsError
 from model.artifacts import DEFAULT_MODEL_PATH, report_arrays_path, report_path
 from tests.support.http import PREDICT, chunked_post, dash_config, raw_http
+from tests.support.stack import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -119,6 +121,31 @@ def test_every_page_of_ours_has_the_security_headers(app, live_server):
         assert response.status_code == 400 and response.headers["X-Content-Type-Options"] == "nosniff"
 
 
+# ---------------------------------------------------------------- behind a proxy
+
+def test_trusted_proxies_is_a_strict_count():
+    assert Settings.load({}, environ={}).trusted_proxies == 0
+    assert Settings.load({}, environ={"DIGIT_READER_TRUSTED_PROXIES": "1"}).trusted_proxies == 1
+    for raw in ("-1", "6", "one", "1.0", "", True):
+        with pytest.raises(SettingsError, match="DIGIT_READER_TRUSTED_PROXIES"):
+            Settings.load({"DIGIT_READER_TRUSTED_PROXIES": raw}, environ={})
+
+
+@pytest.mark.parametrize("trusted, address, scheme", [("0", "192.0.2.1", "http"), ("1", "198.51.100.7", "https")])
+def test_the_production_entry_believes_only_the_configured_proxies(monkeypatch, trusted, address, scheme):
+    """dashboard.wsgi itself, imported as gunicorn imports it: with no trusted proxy the socket's peer is
+    the client whatever the headers say; with one, the last hop of X-Forwarded-For (the proxy's own
+    entry, after whatever the client wrote) and X-Forwarded-Proto."""
+    monkeypatch.setenv("DIGIT_READER_TRUSTED_PROXIES", trusted)
+    monkeypatch.delitem(sys.modules, "dashboard.wsgi", raising=False)
+    server = importlib.import_module("dashboard.wsgi").server
+    seen = []
+    server.after_request(lambda response: seen.append((flask.request.remote_addr, flask.request.scheme)) or response)
+    response = server.test_client().get("/api/health", environ_base={"REMOTE_ADDR": "192.0.2.1"}, headers={
+        "X-Forwarded-For": "203.0.113.9, 198.51.100.7", "X-Forwarded-Proto": "https"})
+    assert response.status_code == 200 and seen == [(address, scheme)]
+
+
 # ---------------------------------------------------------------- gunicorn
 
 def test_the_gunicorn_settings_suit_a_small_machine():
@@ -128,23 +155,21 @@ def test_the_gunicorn_settings_suit_a_small_machine():
     assert conf["preload_app"] is False            # TensorFlow loads after the fork, in each worker
     assert conf["max_requests"] > 1000 and 0 < conf["max_requests_jitter"] < conf["max_requests"]
     assert conf["timeout"] >= 30 and conf["graceful_timeout"] > 0 and conf["keepalive"] > 0
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    assert conf["secure_scheme_headers"] == {} and not conf["forwarder_headers"]   # the app's to judge
 
 
 @pytest.mark.slow
 def test_gunicorn_serves_the_dashboard(tmp_path):
-    """The production server itself: health, a prediction, and a chunked body over the limit refused."""
+    """The production server itself: health, a prediction, a chunked body over the limit refused, and
+    forwarding headers from a client talking to it directly ignored (it logs what the app saw)."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     log = (tmp_path / "gunicorn.log").open("w")
+    access_log = tmp_path / "access.log"
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--bind",
-                               f"127.0.0.1:{port}", "--workers", "1"], cwd=ROOT, stdout=log, stderr=log,
-                              env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
+                               f"127.0.0.1:{port}", "--workers", "1", "--access-logfile", str(access_log),
+                               "--access-logformat", "%(h)s %({wsgi.url_scheme}e)s %(U)s"],
+                              cwd=ROOT, stdout=log, stderr=log, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
     try:
         deadline = time.monotonic() + 120
         while True:
@@ -161,6 +186,13 @@ def test_gunicorn_serves_the_dashboard(tmp_path):
         status, _, body = raw_http(url, chunked_post(PREDICT, over))
         assert status == 413 and json.loads(body)["error"]["code"] == "body_too_large"
         assert requests.get(url + "/", timeout=30).status_code == 200
+        forged = {"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https", "X-Forwarded-Ssl": "on"}
+        assert requests.get(url + "/api/health?forged", headers=forged, timeout=30).status_code == 200
+        deadline = time.monotonic() + 10
+        while "127.0.0.1 http /api/health" not in access_log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert "127.0.0.1 http /api/health" in access_log.read_text(), access_log.read_text()
+        assert "203.0.113.9" not in access_log.read_text()
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=60)
