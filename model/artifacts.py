@@ -3,6 +3,8 @@
 ``digit_cnn.keras`` is the trained model; beside it ``digit_cnn.history.json`` (its training
 curves) and the evaluation report ``digit_cnn.report.json`` / ``.report.npz`` (model/report.py),
 which records the model file's SHA-256. A model whose hash differs from its report's is refused.
+The embedding index ``digit_cnn.index.npz`` (model/analysis/embedding_index.py) records the hash
+too, and is refused likewise.
 """
 
 import hashlib
@@ -28,6 +30,11 @@ def report_path(model_path):
 
 def report_arrays_path(model_path):
     return Path(model_path).with_suffix(".report.npz")
+
+
+def index_path(model_path):
+    """The embedding index: the training bank's and the test set's embeddings and pixels, the not-a-digit score."""
+    return Path(model_path).with_suffix(".index.npz")
 
 
 def file_sha256(path):

@@ -5,6 +5,7 @@ from werkzeug.exceptions import ServiceUnavailable
 
 from dashboard.api.serialize import decode_data_url
 from model.errors import BadInput, UnsupportedType
+from model.reading import neighbour_count
 
 _JSON_TYPE_NAMES = {list: "an array", str: "a string", int: "a number", float: "a number", bool: "a boolean",
                     type(None): "null"}
@@ -37,13 +38,19 @@ def json_object():
     return parsed
 
 
-def read_drawing(reader, body, methods=()):
-    """The drawing in a request body (exactly one of ``image`` and ``strokes`` + ``width``) -> ``Reading``."""
+def neighbours_asked(body):
+    """How many nearest training digits a request body asks for (``"neighbours": 1..32``), 0 for none."""
+    return neighbour_count(body["neighbours"]) if "neighbours" in body else 0
+
+
+def read_drawing(reader, body, methods=(), **options):
+    """The drawing in a request body (exactly one of ``image`` and ``strokes`` + ``width``) -> ``Reading``.
+    ``options`` go to the reader as they are (``neighbours=k``)."""
     if ("image" in body) == ("strokes" in body):
         raise BadInput("missing_drawing", "Send exactly one of 'image' (a data URL or base64 image) "
                        "and 'strokes' (a list of strokes, each a list of [x, y] points).")
     if "image" in body:
         if not isinstance(body["image"], str):
             raise BadInput("invalid_image", "'image' must be a string: a data URL or base64 image.")
-        return reader.read_image(decode_data_url(body["image"]), methods=methods)
-    return reader.read_strokes(body["strokes"], body.get("width"), methods=methods)
+        return reader.read_image(decode_data_url(body["image"]), methods=methods, **options)
+    return reader.read_strokes(body["strokes"], body.get("width"), methods=methods, **options)

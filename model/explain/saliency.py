@@ -28,11 +28,12 @@ def check_methods(methods):
 
 
 def build_saliency_graphs(tf, logits_model):
-    """``(live, full)`` tf.functions of ``(image (28, 28), target ())``.
+    """``(live, full, integrated)`` tf.functions of ``(image (28, 28), target ())``.
 
     ``live`` answers probabilities, logits, the explained class and the vanilla gradient, XLA-compiled;
     ``full`` stacks the input, SmoothGrad's noisy copies and the IG path into one batch and answers
-    all three maps. A target below 0 means the top class.
+    all three maps; ``integrated`` the input and the IG path only, for the vanilla and IG maps.
+    A target below 0 means the top class.
     """
     image_spec = tf.TensorSpec((28, 28), tf.float32)
     target_spec = tf.TensorSpec((), tf.int32)
@@ -68,4 +69,11 @@ def build_saliency_graphs(tf, logits_model):
         integrated = image * tf.reduce_mean(grads[1 + SMOOTHGRAD_SAMPLES:], axis=0)
         return tf.nn.softmax(logits), logits, target, tf.stack([vanilla, smoothgrad, integrated])
 
-    return live, full
+    # Integrated Gradients alone (the dashboard's default map) needs only the input and its path.
+    @tf.function(input_signature=[image_spec, target_spec])
+    def integrated(image, target):
+        x = image[None, :, :, None]
+        logits, target, grads = gradients(tf.concat([x, alphas * x], axis=0), target)
+        return tf.nn.softmax(logits), logits, target, tf.stack([grads[0], image * tf.reduce_mean(grads[1:], axis=0)])
+
+    return live, full, integrated
