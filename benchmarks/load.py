@@ -1,10 +1,12 @@
-"""Load test of the production server: gunicorn with gunicorn.conf.py, driven over loopback.
+"""Load test of the production stack (``make serve``: nginx in front of gunicorn), driven over loopback.
 
     python -m benchmarks.load [--workers N] [--threads N] [--steady-seconds 20] [--soak-requests 10000]
+    python -m benchmarks.load --stack gunicorn        # bare gunicorn, as before nginx went in front
+    python -m benchmarks.load --slow-clients-only     # warm-up, then only the slow-clients phase
 
-Starts gunicorn on a free 127.0.0.1 port and drives ``POST /api/predict`` from this process (the
-server is gunicorn's own processes) with a cheap asyncio client: raw HTTP/1.1 over keep-alive
-connections, one per simulated client. Phases:
+Starts deploy/serve.py (the launcher ``make serve`` runs) on a free 127.0.0.1 port and drives
+``POST /api/predict`` from this process (the servers are nginx's and gunicorn's own processes) with
+a cheap asyncio client: raw HTTP/1.1 over keep-alive connections, one per simulated client. Phases:
 
 0. each kind of bad input alone, on the idle server: how fast it is refused;
 1. steady: 32 clients for 20 s of valid drawings (real MNIST digits as the drawing pad's PNGs,
@@ -15,7 +17,11 @@ connections, one per simulated client. Phases:
    thousands of points, NaN strokes, non-images). Paced, not back to back: a refused request is
    so cheap that unpaced attackers would simply take whatever share of the CPU they are given,
    and the comparison would measure the storm's size rather than the server;
-4. soak: 10,000 valid requests from 32 clients; worker memory (RSS) before and after.
+4. slow clients: 16 connections trickling a request's head (then, separately, 16 trickling a
+   body) a piece a second and never finishing, while a few normal requests are timed one after
+   another on fresh connections: the slowest is the figure (a request not answered in 10 s counts
+   as 10 s);
+5. soak: 10,000 valid requests from 32 clients; worker memory (RSS) before and after.
 
 Every valid answer is checked against the answer the same drawing got during warm-up, so a
 request answered with another's result counts as an error. Every bad request must get a 4xx.
@@ -26,11 +32,11 @@ exits 1 if any goal is missed. The last line is machine-readable.
 import argparse
 import asyncio
 import base64
+import contextlib
 import json
 import os
 import random
 import re
-import socket
 import subprocess
 import sys
 import tempfile
@@ -43,12 +49,17 @@ import numpy as np
 
 from model.artifacts import DEFAULT_MODEL_PATH
 from model.report import EvaluationReport
+from benchmarks.saves import SAVES_ENVIRONMENT, limit_bites, limit_check, mixed_phase
 from tests.support.encoders import canvas_png
+from tests.support.slow_clients import TRICKLES, slow_clients
+from tests.support.stack import free_port, gunicorn_workers, serve_stack
 
 ROOT = Path(__file__).resolve().parents[1]
 PREDICT = "/api/predict"
 REQUEST_TIMEOUT_S = 30
 GOAL_RPS, GOAL_P99_MS, GOAL_STORM_P95_RATIO, GOAL_SOAK_GROWTH_MB = 250, 500, 2.0, 50
+GOAL_SLOW_CLIENTS_S = 2.0
+SLOW_CLIENTS, SLOW_TIMED_REQUESTS, SLOW_REQUEST_TIMEOUT_S = 16, 5, 10.0
 
 
 # ---------------------------------------------------------------- what the clients send
@@ -217,23 +228,37 @@ async def run_phase(port, groups, seconds=None, total_requests=None):
 
 # ---------------------------------------------------------------- the server
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+@contextlib.contextmanager
+def production_stack(log_path, workers=None, threads=None):
+    """``make serve``'s stack on a free port: yields (port, gunicorn master pid)."""
+    with serve_stack(log_path, workers=workers, threads=threads) as stack:
+        print(f"make serve's stack (deploy/serve.py) on {stack.url}: nginx pid {stack.nginx_pid}, "
+              f"gunicorn pid {stack.gunicorn_pid}")
+        yield stack.port, stack.gunicorn_pid
 
 
-def start_gunicorn(port, log_path, workers=None, threads=None):
+@contextlib.contextmanager
+def bare_gunicorn(log_path, workers=None, threads=None):
+    """gunicorn alone on a free port, clients talking to it directly: yields (port, master pid)."""
+    port = free_port()
     command = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}"]
     if workers:
         command += ["--workers", str(workers)]
     if threads:
         command += ["--threads", str(threads)]
-    log = open(log_path, "w")
-    server = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                              env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
-    log.close()
-    return server
+    with open(log_path, "w") as log:
+        server = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                                  env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
+    try:
+        wait_until_ready(server, log_path, gunicorn_workers(workers))
+        print(f"bare gunicorn on 127.0.0.1:{port}, no proxy in front")
+        yield port, server.pid
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            server.kill()
 
 
 def wait_until_ready(server, log_path, workers, timeout_s=180):
@@ -285,6 +310,34 @@ def report(name, tally, seconds):
     return rate
 
 
+async def slow_clients_phase(port, request, expected):
+    """The slowest of a few normal requests, each on a fresh connection, beside slow clients trickling
+    headers, then bodies; an unanswered or wrong answer counts as the timeout."""
+    slowest = 0.0
+    for trickle in TRICKLES:
+        with slow_clients("127.0.0.1", port, SLOW_CLIENTS, trickle, interval_s=1.0) as slow:
+            await asyncio.sleep(1.0)          # every slow connection accepted and waiting on its next piece
+            times = []
+            for _ in range(SLOW_TIMED_REQUESTS):
+                connection = Connection(port)
+                started = time.perf_counter()
+                try:
+                    status, body = await asyncio.wait_for(connection.send(request), SLOW_REQUEST_TIMEOUT_S)
+                    answered = status == 200 and body == expected
+                except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError, ValueError):
+                    answered = False
+                finally:
+                    connection.close()
+                times.append(time.perf_counter() - started if answered else SLOW_REQUEST_TIMEOUT_S)
+                await asyncio.sleep(0.2)
+            held = slow.held()
+        slowest = max(slowest, *times)
+        shown = ", ".join(f"{t:.2f}" if t < SLOW_REQUEST_TIMEOUT_S else "no answer" for t in times)
+        print(f"  slow clients: {SLOW_CLIENTS} trickling {trickle:<7}  normal requests took [{shown}] s; "
+              f"{held}/{SLOW_CLIENTS} slow connections still held at the end")
+    return slowest
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m benchmarks.load", description=__doc__.split("\n\n")[0])
     parser.add_argument("--workers", type=int, help="override gunicorn.conf.py's worker count")
@@ -297,22 +350,16 @@ def main(argv=None):
     parser.add_argument("--storm-rate", type=float, default=250, help="bad requests per second, all storm clients")
     parser.add_argument("--storm-seconds", type=float, default=15)
     parser.add_argument("--soak-requests", type=int, default=10_000)
+    parser.add_argument("--stack", choices=["serve", "gunicorn"], default="serve",
+                        help="serve: make serve's nginx + gunicorn (default); gunicorn: bare gunicorn, for comparison")
+    parser.add_argument("--slow-clients-only", action="store_true", help="warm up, then only the slow-clients phase")
     args = parser.parse_args(argv)
 
-    port = free_port()
-    log_path = Path(tempfile.gettempdir()) / f"digit-reader-load-{port}.log"
-    server = start_gunicorn(port, log_path, args.workers, args.threads)
-    try:
-        import runpy
-        workers = args.workers or runpy.run_path(str(ROOT / "gunicorn.conf.py"))["workers"]
-        wait_until_ready(server, log_path, workers)
-        return asyncio.run(drive(port, server.pid, args))
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            server.kill()
+    log_path = Path(tempfile.gettempdir()) / f"digit-reader-load-{os.getpid()}.log"
+    os.environ.update(SAVES_ENVIRONMENT)      # the servers save into a fresh SQLite file, the limit raised for the run
+    start = production_stack if args.stack == "serve" else bare_gunicorn
+    with start(log_path, args.workers, args.threads) as (port, master_pid):
+        return asyncio.run(drive(port, master_pid, args))
 
 
 async def drive(port, master_pid, args):
@@ -336,9 +383,17 @@ async def drive(port, master_pid, args):
 
     warm = Tally()
     await run_phase(port, [(8, valid, valid_check, warm)], seconds=3)
+    if args.slow_clients_only:
+        connection.close()
+        slow_max_s = await slow_clients_phase(port, valid[0], expected[0])
+        met = slow_max_s <= GOAL_SLOW_CLIENTS_S
+        print(f"  {'met ' if met else 'MISSED'}  a normal request within {GOAL_SLOW_CLIENTS_S:g} s "
+              f"beside {SLOW_CLIENTS} slow clients")
+        print(f"slow_clients_max_s={slow_max_s:.2f}")
+        return 0 if met else 1
     memory_start = worker_memory(master_pid)
     cpu_count = os.cpu_count()
-    print(f"gunicorn on 127.0.0.1:{port}: {len(memory_start)} workers, machine has {cpu_count} CPUs; "
+    print(f"port {port}: {len(memory_start)} gunicorn workers, machine has {cpu_count} CPUs; "
           f"load generator in this process (pid {os.getpid()}).")
 
     # Each kind of bad input alone on an idle server: how fast it is refused (one connection, in turn).
@@ -359,6 +414,11 @@ async def drive(port, master_pid, args):
     seconds = await run_phase(port, [(args.clients, valid, valid_check, steady)], seconds=args.steady_seconds)
     steady_rate = report(f"steady, {args.clients} clients", steady, seconds)
 
+    mixed, seconds, saves_answered, saves_stored = await mixed_phase(port, valid, expected, args.clients,
+                                                                      args.steady_seconds)
+    mixed_rate = report(f"mixed, {args.clients} clients, 1 in 10 a save", mixed, seconds)
+    print(f"    {saves_answered} saves answered 201, {saves_stored} stored")
+
     burst = Tally()
     seconds = await run_phase(port, [(args.burst_clients, valid, valid_check, burst)], seconds=args.burst_seconds)
     report(f"burst, {args.burst_clients} clients", burst, seconds)
@@ -370,6 +430,8 @@ async def drive(port, master_pid, args):
                               seconds=args.storm_seconds)
     report(f"storm: valid, {args.clients} clients", storm_valid, seconds)
     report(f"storm: bad, {args.storm_clients} clients, <= {args.storm_rate:g}/s", storm_bad, seconds)
+
+    slow_max_s = await slow_clients_phase(port, valid[0], expected[0])
 
     memory_before_soak = worker_memory(master_pid)
     soak = Tally()
@@ -388,20 +450,31 @@ async def drive(port, master_pid, args):
         print("    (a worker was replaced during the run: max_requests or a crash; see the gunicorn log)")
 
     storm_ratio = storm_valid.percentile(95) / steady.percentile(95)
-    total_errors = probe_errors + sum(t.errors for t in (steady, burst, storm_valid, storm_bad, soak))
+    total_errors = probe_errors + sum(t.errors for t in (steady, mixed, burst, storm_valid, storm_bad, soak))
+    limit_statuses, retry_after = limit_check()
+    print(f"  limit check, a server at the default: {limit_statuses.count(201)} saved, "
+          f"{limit_statuses.count(429)} refused with 429 (Retry-After {retry_after} s)")
     max_growth = max(growths) if growths else float("nan")
     goals = {
         f"steady >= {GOAL_RPS} req/s": steady_rate >= GOAL_RPS,
         "no errors in any phase": total_errors == 0,
         f"steady p99 < {GOAL_P99_MS} ms": steady.percentile(99) < GOAL_P99_MS,
+        f"mixed >= {GOAL_RPS} req/s, p99 < {GOAL_P99_MS} ms": mixed_rate >= GOAL_RPS
+            and mixed.percentile(99) < GOAL_P99_MS,
+        "every save answered 201 stored": saves_stored == saves_answered,
+        "the save limit bites at its default (30 a minute)": limit_bites(limit_statuses, retry_after),
         f"storm valid p95 <= {GOAL_STORM_P95_RATIO:g}x steady p95": storm_ratio <= GOAL_STORM_P95_RATIO,
         f"soak memory growth < {GOAL_SOAK_GROWTH_MB} MB per worker": max_growth < GOAL_SOAK_GROWTH_MB,
+        f"a normal request within {GOAL_SLOW_CLIENTS_S:g} s beside {SLOW_CLIENTS} slow clients":
+            slow_max_s <= GOAL_SLOW_CLIENTS_S,
     }
     for goal, met in goals.items():
         print(f"  {'met ' if met else 'MISSED'}  {goal}")
     print(f"steady_rps={steady_rate:.1f} steady_p50_ms={steady.percentile(50):.1f} "
           f"steady_p95_ms={steady.percentile(95):.1f} steady_p99_ms={steady.percentile(99):.1f} "
-          f"storm_p95_ratio={storm_ratio:.2f} errors={total_errors} soak_growth_mb={max_growth:.1f}")
+          f"storm_p95_ratio={storm_ratio:.2f} errors={total_errors} soak_growth_mb={max_growth:.1f} "
+          f"slow_clients_max_s={slow_max_s:.2f} mixed_rps={mixed_rate:.1f} mixed_p99_ms={mixed.percentile(99):.1f} "
+          f"saves_lost={saves_answered - saves_stored} limit_saved={limit_statuses.count(201)}")
     return 0 if all(goals.values()) else 1
 
 

@@ -7,11 +7,24 @@ own config), then in the environment, then falls back to its default:
     DIGIT_READER_MODEL            path to a .keras model          (default model/digit_cnn.keras)
     DIGIT_READER_FRAME_ANCESTORS  CSP sources that may frame us   (default 'self')
     DIGIT_READER_MAX_BODY_BYTES   body limit for our own routes   (default 2 MiB)
+    DIGIT_READER_TRUSTED_PROXIES  proxies in front of dashboard.wsgi whose X-Forwarded-For/-Proto
+                                  are believed, 0 to 5         (default 0; `make serve` sets 1)
+    DIGIT_READER_DATABASE_URL     where drawings are saved: postgresql://... or sqlite:///FILE
+                                                                  (default a SQLite file in the instance folder)
+    DIGIT_READER_ADMIN_TOKEN      the admin's bearer token, 32+ characters (default none: no admin)
+    DIGIT_READER_SECRET_KEY       signs the visitor cookie, 32+ characters (default a random key
+                                                                  made once in the instance folder)
+    DIGIT_READER_SAVES_PER_MINUTE saves allowed per client a minute (default 30)
+    DIGIT_READER_RATELIMIT_STORAGE where the save limit counts: memory:// or redis://host:port
+                                                                  (default memory://, per process)
+
+The secrets (the admin token, the secret key, a database URL with its password) never appear in
+an error message, and not in ``repr(settings)`` either.
 """
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from model.artifacts import DEFAULT_MODEL_PATH
@@ -34,6 +47,12 @@ class Settings:
     model_path: Path = DEFAULT_MODEL_PATH
     frame_ancestors: str = "'self'"
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    trusted_proxies: int = 0
+    database_url: str | None = field(default=None, repr=False)
+    admin_token: str | None = field(default=None, repr=False)
+    secret_key: str | None = field(default=None, repr=False)
+    saves_per_minute: int = 30
+    ratelimit_storage: str = field(default="memory://", repr=False)   # a Redis URL may hold a password
 
     @classmethod
     def load(cls, config=None, environ=None):
@@ -44,6 +63,13 @@ class Settings:
             model_path=lookup.get("MODEL", parse_path, cls.model_path),
             frame_ancestors=lookup.get("FRAME_ANCESTORS", parse_frame_ancestors, cls.frame_ancestors),
             max_body_bytes=lookup.get("MAX_BODY_BYTES", parse_body_limit, cls.max_body_bytes),
+            trusted_proxies=lookup.get("TRUSTED_PROXIES", parse_proxy_count, cls.trusted_proxies),
+            database_url=lookup.get("DATABASE_URL", parse_database_url, cls.database_url, secret=True),
+            admin_token=lookup.get("ADMIN_TOKEN", parse_secret, cls.admin_token, secret=True),
+            secret_key=lookup.get("SECRET_KEY", parse_secret, cls.secret_key, secret=True),
+            saves_per_minute=lookup.get("SAVES_PER_MINUTE", parse_saves_per_minute, cls.saves_per_minute),
+            ratelimit_storage=lookup.get("RATELIMIT_STORAGE", parse_ratelimit_storage, cls.ratelimit_storage,
+                                         secret=True),
         )
 
 
@@ -51,7 +77,7 @@ class _Lookup:
     def __init__(self, config, environ):
         self.config, self.environ = config, environ
 
-    def get(self, name, parse, default):
+    def get(self, name, parse, default, secret=False):
         key = PREFIX + name
         if key in self.config:
             raw = self.config[key]
@@ -62,7 +88,8 @@ class _Lookup:
         try:
             return parse(raw)
         except SettingsError as error:
-            raise SettingsError(f"{key}={str(raw)[:80]!r} is not valid: {error}") from None
+            shown = " (value not shown)" if secret else f"={str(raw)[:80]!r}"
+            raise SettingsError(f"{key}{shown} is not valid: {error}") from None
 
 
 def parse_bool(raw):
@@ -97,3 +124,46 @@ def parse_body_limit(raw):
     if not 64 * 1024 <= value <= 64 * 1024 * 1024:
         raise SettingsError("give between 65536 (64 KiB) and 67108864 (64 MiB) bytes")
     return value
+
+
+def parse_proxy_count(raw):
+    # Each trusted proxy lets one more hop of X-Forwarded-For be believed: too many and a client's
+    # own forged entry becomes its address.
+    whole = not isinstance(raw, bool) and (isinstance(raw, int) or (isinstance(raw, str) and raw.isdigit()))
+    if not whole or not 0 <= int(raw) <= 5:
+        raise SettingsError("give the number of proxies in front of the server, 0 to 5")
+    return int(raw)
+
+
+def parse_database_url(raw):
+    from store.database import normalise_url
+
+    if raw is None:         # set to None in a Flask config: the default
+        return None
+    try:
+        return normalise_url(raw).render_as_string(hide_password=False)
+    except ValueError as error:
+        raise SettingsError(str(error)) from None
+
+
+def parse_secret(raw):
+    if raw is None:         # set to None in a Flask config: none
+        return None
+    # Long enough that guessing is hopeless; printable, so it survives headers and environment files.
+    if not isinstance(raw, str) or len(raw) < 32 or not raw.isascii() or not raw.isprintable() or " " in raw:
+        raise SettingsError("give at least 32 printable ASCII characters without spaces, "
+                            "e.g. from: python -c 'import secrets; print(secrets.token_urlsafe(32))'")
+    return raw
+
+
+def parse_saves_per_minute(raw):
+    whole = not isinstance(raw, bool) and (isinstance(raw, int) or (isinstance(raw, str) and raw.isdigit()))
+    if not whole or not 1 <= int(raw) <= 1_000_000:
+        raise SettingsError("give a whole number of saves from 1 to 1000000")
+    return int(raw)
+
+
+def parse_ratelimit_storage(raw):
+    if not isinstance(raw, str) or not re.match(r"^(memory://$|rediss?://\S+$)", raw):
+        raise SettingsError("give memory:// or a Redis URL, redis://host:6379 (rediss:// for TLS)")
+    return raw

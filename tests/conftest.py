@@ -4,8 +4,12 @@ The tiers (tests/fast, tests/model, tests/web, tests/browser) each run alone too
 what they need lazily, so the fast tier never loads the model.
 """
 
+import atexit
 import contextlib
 import os
+import secrets
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,6 +19,15 @@ _shared_mnist = ROOT.parent / "shared" / "data" / "mnist"
 if "MNIST_DIR" not in os.environ and _shared_mnist.is_dir():
     os.environ["MNIST_DIR"] = str(_shared_mnist)
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+# Apps the tests make keep their drawings and cookie key in a temporary folder, never in the
+# checkout's instance/ (the tests of those defaults give their app an instance folder of its own).
+_TEST_INSTANCE = Path(tempfile.mkdtemp(prefix="digit-reader-tests-"))
+atexit.register(shutil.rmtree, _TEST_INSTANCE, ignore_errors=True)
+os.environ["DIGIT_READER_DATABASE_URL"] = f"sqlite:///{_TEST_INSTANCE / 'drawings.sqlite3'}"
+os.environ["DIGIT_READER_SECRET_KEY"] = secrets.token_urlsafe(32)
+
+from tests.support.databases import database, database_url, redis_url  # noqa: E402,F401  (fixtures)
 
 
 @pytest.fixture(scope="session")

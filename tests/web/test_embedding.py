@@ -159,3 +159,77 @@ def test_two_dashboards_on_one_host(serve_wsgi, one_digit):
         assert requests.get(url + prefix, timeout=10).status_code == 200
         assert requests.post(url + prefix + "api/predict", json={"image": image}, timeout=30).json()["digit"] == label
     assert requests.get(url + "/", timeout=10).text == "host home"
+
+
+# --- collected drawings, embedded: the host's database, session, secret key and limits stay the host's ---
+
+STROKES_ONE = {"strokes": [[[140, 40], [141, 140], [140, 240]]], "width": 22}
+
+
+def test_saving_leaves_the_hosts_session_and_secret_key_alone(serve_wsgi, tmp_path, monkeypatch):
+    from dashboard.access import COOKIE, KEY_FILE
+
+    # No DIGIT_READER_ settings at all: the embedded defaults, in the host's instance folder.
+    for name in ("DIGIT_READER_DATABASE_URL", "DIGIT_READER_SECRET_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    host = flask.Flask("host_with_session", instance_path=str(tmp_path / "instance"))
+    host.config.update(SECRET_KEY="host-secret", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'host.db'}")
+
+    @host.get("/login")
+    def login():
+        flask.session["user"] = "ada"
+        return "in"
+
+    @host.get("/whoami")
+    def whoami():
+        return flask.session.get("user", "nobody")
+
+    before = copy.deepcopy(dict(host.config))
+    init_dashboard(host, url_base_pathname="/digits/")
+    url = serve_wsgi(host)
+    browser = requests.Session()
+    browser.get(url + "/login", timeout=10)
+    host_cookie = browser.cookies.get("session")
+    saved = browser.post(url + "/digits/api/drawings", json={**STROKES_ONE, "label": 1}, timeout=30)
+    assert saved.status_code == 201
+    set_cookies = saved.raw.headers.getlist("Set-Cookie")
+    assert len(set_cookies) == 1 and set_cookies[0].startswith(COOKIE + "=") and "Path=/digits/" in set_cookies[0]
+    assert browser.cookies.get("session") == host_cookie and browser.get(url + "/whoami", timeout=10).text == "ada"
+    assert dict(host.config) == before and host.secret_key == "host-secret"
+    # Our files in the host's instance folder, named as ours; the host's database untouched.
+    assert sorted(p.name for p in (tmp_path / "instance").iterdir() if not p.name.endswith(("-wal", "-shm"))) == \
+        sorted([KEY_FILE, "digit_reader.sqlite3", "digit_reader.sqlite3.lock"])
+    assert not (tmp_path / "host.db").exists()
+
+
+def test_the_hosts_own_rate_limits_are_untouched(serve_wsgi):
+    from flask_limiter import Limiter
+    from flask_limiter.util import get_remote_address
+
+    host = flask.Flask("host_with_limits")
+    # The host's own Flask-Limiter: a default of 1 an hour for its routes (from its config, which ours
+    # must not read), 2 a minute on one route; it leaves the dashboard's paths to the dashboard.
+    host.config.update(RATELIMIT_DEFAULT="1 per hour", RATELIMIT_STORAGE_URI="memory://",
+                       DIGIT_READER_SAVES_PER_MINUTE=3)
+    limiter = Limiter(get_remote_address, app=host,
+                      default_limits_exempt_when=lambda: flask.request.path.startswith("/digits/"))
+
+    @host.get("/limited")
+    @limiter.limit("2 per minute")
+    def limited():
+        return "ok"
+
+    @host.get("/defaulted")
+    def defaulted():
+        return "ok"
+
+    before = copy.deepcopy(dict(host.config))
+    init_dashboard(host, url_base_pathname="/digits/")
+    url = serve_wsgi(host)
+    assert [requests.get(url + "/limited", timeout=10).status_code for _ in range(3)] == [200, 200, 429]
+    assert [requests.get(url + "/defaulted", timeout=10).status_code for _ in range(2)] == [200, 429]
+    saves = [requests.post(url + "/digits/api/drawings", json={**STROKES_ONE, "label": 1}, timeout=30)
+             for _ in range(4)]
+    assert [save.status_code for save in saves] == [201, 201, 201, 429]        # our setting, not the host's
+    assert saves[-1].json()["error"]["code"] == "too_many_saves"
+    assert dict(host.config) == before

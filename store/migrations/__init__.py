@@ -1,0 +1,1 @@
+"""Alembic's migrations for store/schema.py (a package, so they install with the code)."""

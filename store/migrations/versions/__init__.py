@@ -1,0 +1,1 @@
+"""One file per schema revision; Alembic chains them by ``down_revision``."""
