@@ -1,6 +1,10 @@
 """Evaluate a trained model on the MNIST test set and write its report beside it.
 
-    python -m training.evaluate [--model model/digit_cnn.keras] [--data-dir DIR]
+    python -m training.evaluate [--model model/digit_cnn.keras] [--data-dir DIR] [--[no-]error-analysis]
+
+The error analysis (suspected label errors, the map of the test set, calibration: training/error_analysis.py)
+costs minutes the first time: it runs for the shipped model, or when asked, not for a model elsewhere
+(``training.train --quick``'s, which the tests train).
 """
 
 import argparse
@@ -14,12 +18,15 @@ from model.mnist import load_mnist
 from model.artifacts import DEFAULT_MODEL_PATH, history_path
 from model.reader import DigitReader
 from model.report import EvaluationReport
+from training.error_analysis import error_analysis as analyse_errors
+from training.index import build_index
 
 LEAST_CONFIDENT_CORRECT_PER_CLASS = 24
 
 
-def evaluate(model_path=DEFAULT_MODEL_PATH, data_dir=None):
-    _, (x_test, y_test) = load_mnist(data_dir)
+def evaluate(model_path=DEFAULT_MODEL_PATH, data_dir=None, error_analysis=None):
+    """``error_analysis``: True, False, or None for "only for the shipped model"."""
+    train, (x_test, y_test) = load_mnist(data_dir)
     reader = DigitReader.from_model_file(model_path, warm_up=False, check_report=False)
     probabilities = reader.probabilities(x_test)
     predictions = probabilities.argmax(axis=1)
@@ -48,10 +55,16 @@ def evaluate(model_path=DEFAULT_MODEL_PATH, data_dir=None):
         "confusion_matrix": confusion.tolist(),
         "training": training,
     }
-    EvaluationReport(summary, y_test, probabilities, gallery_indices, x_test[gallery_indices]).save(model_path)
     print(f"Test accuracy {summary['test_accuracy']:.4%} ({summary['error_count']} errors in "
           f"{summary['test_size']}); per class: "
           + " ".join(f"{d}:{a:.2%}" for d, a in enumerate(summary["per_class_accuracy"])), flush=True)
+    summary.update(build_index(reader, model_path, train, (x_test, y_test)))
+    map_xy, signals = None, {}
+    if error_analysis or (error_analysis is None and Path(model_path).resolve() == DEFAULT_MODEL_PATH.resolve()):
+        part, map_xy, signals = analyse_errors(reader, model_path, train, (x_test, y_test), probabilities)
+        summary.update(part)
+    EvaluationReport(summary, y_test, probabilities, gallery_indices, x_test[gallery_indices],
+                     map_xy, signals).save(model_path)
     return summary
 
 
@@ -59,8 +72,10 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL_PATH)
     parser.add_argument("--data-dir", help="folder with the MNIST files (else MNIST_DIR, the Keras cache, ...)")
+    parser.add_argument("--error-analysis", action=argparse.BooleanOptionalAction, default=None,
+                        help="label errors, the map and calibration (default: only for the shipped model)")
     args = parser.parse_args(argv)
-    evaluate(args.model, args.data_dir)
+    evaluate(args.model, args.data_dir, args.error_analysis)
 
 
 if __name__ == "__main__":

@@ -5,4 +5,5 @@ from dashboard.tabs.errors import ids
 from dashboard.tabs.errors.callbacks import register_callbacks
 from dashboard.tabs.errors.layout import layout
 
-TAB = Tab(page_id=ids.PAGE, label="Error analysis", layout=layout, register_callbacks=register_callbacks)
+TAB = Tab(page_id=ids.PAGE, label="Error analysis", layout=layout, register_callbacks=register_callbacks,
+          lazy=True, inspects=True)

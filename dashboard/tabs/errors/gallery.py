@@ -1,39 +1,54 @@
-"""The gallery's callback body: a confusion-matrix click, the filters and the order pick the digits shown."""
+"""The gallery's callback body: what to show (the mistakes, the suspected label errors, a selection on the
+map), the filters and the order pick the test digits shown.
 
-from dash import no_update
+A confusion-matrix click sets both filters in the browser (assets/digit_reader.js, ``cellFilters``), and a
+box or lasso on the map sets the selection and shows it (``mapSelection``); the values arrive here whatever
+sent them, so a filter that is not a digit means "any", and a selection that is not a list of test digits
+is refused politely.
+"""
 
-from dashboard.tabs.errors import ids
-from dashboard.tabs.errors.analysis import ORDERS
+from dashboard.tabs.errors.analysis import GALLERY_LIMIT, ORDERS, REGENERATE, SHOWS
 from model.reading import is_digit
 
+MAX_SELECTION = 10_000
+EMPTY_SELECTION = ("Nothing selected on the map yet: drag a box or a lasso around some digits there "
+                   "(or show the misclassified digits or the suspected label errors).")
+BAD_SELECTION = "That selection could not be read: drag a box or a lasso on the map again."
+NO_LABEL_ISSUES = f"This report has no suspected label errors: run `{REGENERATE}` to find them."
 
-def update_gallery(analysis, cell_click, true, predicted, order, trigger):
-    """A confusion-matrix click sets both filters to its cell; the filters and order pick the digits."""
-    filters = {"true": no_update, "predicted": no_update}
-    if trigger == ids.CONFUSION:
-        cell = clicked_cell(cell_click)
-        if cell is not None:
-            true, predicted = cell
-            filters = {"true": true, "predicted": predicted}
+
+def update_gallery(analysis, true, predicted, order, show="mistakes", selection=None):
+    """The gallery's title and thumbnails for what to show, the filters and the order."""
     true, predicted = as_digit(true), as_digit(predicted)
-    positions = analysis.select(true, predicted, order if isinstance(order, str) and order in ORDERS else "least")
+    order = order if isinstance(order, str) and order in ORDERS else "least"
+    show = show if isinstance(show, str) and show in SHOWS else "mistakes"
+    if show == "label_issues" and not analysis.has_label_issues:
+        return {"title": NO_LABEL_ISSUES, "gallery": []}
+    if show == "selection":
+        selection = as_selection(selection)
+        if selection is None:
+            return {"title": BAD_SELECTION, "gallery": []}
+        if not selection:
+            return {"title": EMPTY_SELECTION, "gallery": []}
+    positions = analysis.select(true, predicted, order, show, selection)
+    shown = positions[:GALLERY_LIMIT]
     return {
-        **filters,
-        "title": analysis.describe(true, predicted, len(positions)),
-        "gallery": [analysis.thumbnail(position) for position in positions],
+        "title": analysis.describe(true, predicted, len(positions), show, len(shown)),
+        "gallery": [analysis.thumbnail(position) for position in shown],
     }
-
-
-def clicked_cell(click_data):
-    """(true, predicted) of a clicked confusion-matrix cell, or None."""
-    try:
-        point = click_data["points"][0]
-        cell = as_digit(point["y"]), as_digit(point["x"])
-    except (KeyError, IndexError, TypeError):
-        return None
-    return None if None in cell else cell
 
 
 def as_digit(value):
     """A filter's value as a digit 0-9, or None (any) for anything else."""
     return value if is_digit(value) else None
+
+
+def as_selection(value):
+    """A map selection as a list of test indices; [] for none; None for anything forged."""
+    if value is None:
+        return []
+    if not isinstance(value, list) or len(value) > MAX_SELECTION:
+        return None
+    if not all(type(index) is int and 0 <= index < MAX_SELECTION for index in value):
+        return None
+    return value

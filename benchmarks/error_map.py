@@ -1,0 +1,118 @@
+"""python -m benchmarks.error_map: the map of the test set in Chromium, against ``python -m dashboard``.
+
+    python -m benchmarks.error_map [--opens 5] [--strokes 12] [--model PATH]
+
+(a) Opening the Error-analysis tab, in a fresh page each time (the browser's cache kept, as for a person who
+comes back): from the tab's click until the map has been drawn (its Plotly graph laid out with its WebGL
+canvas), and until the confusion matrix has, which the tab showed before the map existed.
+(b) Drawing on the Draw tab (benchmarks/browser.py's stroke to answer): in a page that never opened the
+Error-analysis tab, and in one that has opened it (the map laid out, hidden), in turns: the map loads with
+its tab and costs the Draw tab nothing.
+
+``--model`` serves another model (``DIGIT_READER_MODEL``): one whose report has no map shows what the tab cost
+before the map existed (then "with the map" means with the tab opened, and no map is timed).
+
+The last line: ``map_shown_p50_ms=… confusion_shown_p50_ms=… stroke_without_map_p50_ms=…
+stroke_with_map_p50_ms=… stroke_ratio=…`` (goals: the map within 1000 ms; the ratio at most about 1).
+"""
+
+import argparse
+import os
+import statistics
+import tempfile
+from pathlib import Path
+
+from benchmarks.browser import WATCH_ANSWERS, free_port, start_dashboard, stroke_trials
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, PAD
+
+GOAL_MAP_MS = 1000
+TAB = "tab-errors-page"
+DRAWN = """(graph) => {
+  const plot = document.querySelector(graph + ' .js-plotly-plot');
+  return plot && plot._fullLayout && plot.querySelector('.main-svg') && performance.now();
+}"""
+MAP_DRAWN = """() => {
+  const plot = document.querySelector('#test-map .js-plotly-plot');
+  return plot && plot._fullLayout && plot.querySelector('canvas.gl-canvas-context') && performance.now();
+}"""
+
+
+def new_page(context, url):
+    page = context.new_page()
+    page.add_init_script(WATCH_ANSWERS)
+    page.goto(url)
+    page.locator(PAD).wait_for(timeout=60_000)
+    page.wait_for_function("document.querySelector('canvas.lower-canvas').height >= 100", polling="raf")
+    return page
+
+
+def open_the_tab(page):
+    """Milliseconds from the tab's click until the map, and until the confusion matrix, is drawn."""
+    clicked = page.evaluate(f"() => {{ const t = performance.now(); document.getElementById('{TAB}').click(); "
+                            "return t; }")
+    confusion = page.wait_for_function(DRAWN, arg="#confusion", polling="raf", timeout=60_000).json_value()
+    if not page.evaluate("() => Boolean(document.getElementById('test-map'))"):
+        return None, confusion - clicked       # a report without the map
+    shown = page.wait_for_function(MAP_DRAWN, polling="raf", timeout=60_000).json_value()
+    return shown - clicked, confusion - clicked
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--opens", type=int, default=5)
+    parser.add_argument("--strokes", type=int, default=12, help="strokes per page, in each of two rounds")
+    parser.add_argument("--model", help="the model to serve (default: the shipped one)")
+    args = parser.parse_args(argv)
+    if args.model:
+        os.environ["DIGIT_READER_MODEL"] = str(Path(args.model).resolve())
+    if not Path(CHROMIUM).exists():
+        raise SystemExit("Debian's chromium is not installed (make browser)")
+    from playwright.sync_api import sync_playwright
+
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    with tempfile.TemporaryFile() as log:
+        server = start_dashboard(port, log)
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                context = browser.new_context(viewport={"width": 1280, "height": 900})
+                print(f"python -m dashboard on {url}; Chromium {browser.version}; {os.cpu_count()} CPUs", flush=True)
+                opens = []
+                for visit in range(args.opens + 1):
+                    page = new_page(context, url)
+                    map_ms, confusion_ms = open_the_tab(page)
+                    label = "first open (Plotly not cached yet), left out" if visit == 0 else f"open {visit}"
+                    print(f"  {label}: map drawn {map_ms or float('nan'):6.0f} ms after the click, confusion matrix "
+                          f"{confusion_ms:6.0f} ms", flush=True)
+                    if visit:
+                        opens.append((map_ms, confusion_ms))
+                    page.close()
+
+                plain, mapped = new_page(context, url), new_page(context, url)
+                open_the_tab(mapped)
+                mapped.get_by_role("tab", name="Draw").click()
+                without, with_map = [], []
+                for round_ in range(2):      # in turns: a busy machine slows both alike
+                    for name, page, into in (("without the map", plain, without), ("with the map", mapped, with_map)):
+                        print(f"Draw tab, {name} (round {round_ + 1}):", flush=True)
+                        page.bring_to_front()      # a background tab's timers are throttled
+                        into += [trial[0] for trial in stroke_trials(page, args.strokes)]   # stroke to answer
+                browser.close()
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+    map_p50 = statistics.median(m or float("nan") for m, _ in opens)
+    confusion_p50 = statistics.median(c for _, c in opens)
+    without_p50, with_p50 = statistics.median(without), statistics.median(with_map)
+    ratio = with_p50 / without_p50
+    print(f"  {'met ' if map_p50 <= GOAL_MAP_MS else 'MISSED'} map shown within {GOAL_MAP_MS} ms of opening the tab "
+          f"(p50 {map_p50:.0f} ms; the confusion matrix {confusion_p50:.0f} ms)")
+    print(f"  stroke to answer p50: {without_p50:.1f} ms without the map, {with_p50:.1f} ms with it ({ratio:.2f}x)")
+    print(f"map_shown_p50_ms={map_p50:.0f} confusion_shown_p50_ms={confusion_p50:.0f} "
+          f"stroke_without_map_p50_ms={without_p50:.1f} stroke_with_map_p50_ms={with_p50:.1f} stroke_ratio={ratio:.2f}")
+
+
+if __name__ == "__main__":
+    main()
