@@ -1,11 +1,12 @@
-# `make run` starts the dashboard, `make test` runs the tests; each sets up what it needs first.
+# `make run` starts the dashboard, `make serve` the production stack, `make test` runs the tests;
+# each sets up what it needs first.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8050
 
-.PHONY: run test browser train evaluate benchmarks
+.PHONY: run serve test browser nginx train evaluate benchmarks
 
 $(VENV)/installed: requirements.txt constraints.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,11 +18,25 @@ $(VENV)/installed: requirements.txt constraints.txt pyproject.toml
 run: $(VENV)/installed
 	$(PY) -m dashboard --host $(HOST) --port $(PORT)
 
+# Production: nginx in front of gunicorn, in the foreground (deploy/serve.py); Ctrl-C stops both.
+serve: $(VENV)/installed nginx
+	$(PY) deploy/serve.py --host $(HOST) --port $(PORT)
+
 # Debian's Chromium for the browser tests (Playwright cannot download its own browser here).
 browser:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
-test: $(VENV)/installed browser
+# Debian's nginx for `make serve` and its tests (not on PATH for every user: Debian puts it in /usr/sbin).
+nginx:
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx; }
+
+# axe-core for the accessibility checks: test-only JavaScript, pinned in package-lock.json, never served.
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; }
+	npm ci --no-audit --no-fund
+	touch $@
+
+test: $(VENV)/installed browser nginx node_modules/.installed
 	$(PY) -m pytest
 
 train: $(VENV)/installed

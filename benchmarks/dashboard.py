@@ -1,14 +1,19 @@
 """python -m benchmarks.dashboard: the dashboard's interactions, timed server-side.
 
-Draw tab: a drawing in, as the pad's fabric.js JSON, and every Draw-tab output out, JSON-encoded
+Draw tab: a drawing in, as the pad's strokes store, and every Draw-tab output out, JSON-encoded
 the way Dash answers a callback (``dash._utils.to_json``, i.e. plotly.io.json). The bodies timed
 are the callbacks' own (``drawing.update_drawing``, ``gallery.update_gallery`` and
 ``inspector.inspect_digit``), so this measures what a browser's request runs, less HTTP.
 Error-analysis tab: confusion-matrix clicks, filters and sorting of the gallery, thumbnails opened
-in the inspector and its bars clicked. A last section times a few of the same requests through
-Dash's real endpoint in-process (Flask test client, no sockets), for comparison.
+in the inspector and its bars clicked; and the map (issue 11): the suspected-label-error filter, box
+selections, a point clicked (the inspector opening it), a hover's thumbnail, the drawing placed on it. A last section times a new drawing through the live reading's
+real HTTP endpoint in-process (Flask test client, no sockets), for comparison.
 
-The last line is ``draw_callback_p50_ms=… errors_tab_p50_ms=…``; goals 30 and 100.
+The Draw tab's new drawing is also timed in turns with its 8 nearest training digits and the
+not-a-digit score switched on and off (``update_drawing(..., neighbours=True)`` against ``neighbours=False,
+screen=False``): ``neighbours_callback_ratio`` is on over off, goal at most 1.3.
+
+The last line is ``draw_callback_p50_ms=… errors_tab_p50_ms=… neighbours_callback_ratio=…``; goals 30, 100, 1.3.
 """
 
 import os
@@ -23,13 +28,13 @@ from dash import no_update  # noqa: E402
 
 from dashboard.tabs.draw import drawing  # noqa: E402
 from dashboard.tabs.draw import ids as draw_ids  # noqa: E402
-from dashboard.tabs.errors import gallery, inspector  # noqa: E402
+from dashboard.tabs.errors import digit_map, gallery, inspector  # noqa: E402
 from dashboard.tabs.errors import ids as error_ids  # noqa: E402
 from dashboard.tabs.errors.analysis import ErrorAnalysis  # noqa: E402
 from model.artifacts import DEFAULT_MODEL_PATH  # noqa: E402
 from model.reader import DigitReader  # noqa: E402
 from model.report import EvaluationReport  # noqa: E402
-from tests.support.pad import fabric_drawing  # noqa: E402
+from tests.support.pad import pad_drawing  # noqa: E402
 from training.drawings import SAMPLES  # noqa: E402
 
 DRAW_REPEATS = 40          # per sample digit
@@ -64,72 +69,112 @@ def report_line(name, times, size):
 
 
 def draw_scenarios(reader):
-    drawings = {digit: fabric_drawing(strokes) for digit, strokes in SAMPLES.items()}
+    drawings = {digit: pad_drawing(strokes) for digit, strokes in SAMPLES.items()}
 
     def new_drawing(digit, method="vanilla"):
-        return lambda: dash_response(drawing.update_drawing(
-            reader, drawings[digit], method, None, 0, None, draw_ids.PAD))
+        return lambda: dash_response(drawing.update_drawing(reader, drawings[digit], method, None, draw_ids.STROKES))
 
     def bar_click(digit, clicked):
-        click = {"points": [{"x": clicked, "y": 0.0}]}
         return lambda: dash_response(drawing.update_drawing(
-            reader, drawings[digit], "vanilla", click, 0, None, draw_ids.PANEL.probabilities))
+            reader, drawings[digit], "vanilla", None, draw_ids.PANEL.chosen_bar, clicked))
 
     live = {f"new drawing of a {digit} (live path, vanilla)": new_drawing(digit) for digit in drawings}
     extra = {
         "new drawing, SmoothGrad selected": new_drawing(7, "smoothgrad"),
         "new drawing, Integrated Gradients selected": new_drawing(7, "integrated_gradients"),
-        "probability bar clicked (Patch + saliency)": bar_click(7, 1),
-        "blank pad": lambda: dash_response(drawing.update_drawing(reader, "", "vanilla", None, 0, None, draw_ids.PAD)),
+        "probability bar clicked (bars + saliency)": bar_click(7, 1),
+        "blank pad": lambda: dash_response(drawing.update_drawing(reader, None, "vanilla", None, draw_ids.STROKES)),
     }
     return live, extra
 
 
+def neighbour_turns(reader, repeats):
+    """Milliseconds of a new drawing's callback with neighbours and the score on, and off, in turns."""
+    def new_drawing(strokes, **switches):
+        started = time.perf_counter()
+        dash_response(drawing.update_drawing(reader, strokes, "vanilla", None, draw_ids.STROKES, **switches))
+        return (time.perf_counter() - started) * 1000
+
+    drawings = [pad_drawing(strokes) for strokes in SAMPLES.values()]
+    for strokes in drawings:
+        new_drawing(strokes, neighbours=True)
+    on, off = [], []
+    for turn in range(repeats):
+        for strokes in drawings:     # which goes first alternates: a busy machine slows both alike
+            if turn % 2:
+                off.append(new_drawing(strokes, neighbours=False, screen=False))
+            on.append(new_drawing(strokes, neighbours=True))
+            if not turn % 2:
+                off.append(new_drawing(strokes, neighbours=False, screen=False))
+    return on, off
+
+
 def error_scenarios(reader, analysis):
-    def show_gallery(cell=None, true=None, predicted=None, order="least", trigger=None):
-        click = None if cell is None else {"points": [{"y": cell[0], "x": cell[1]}]}
-        return lambda: dash_response(gallery.update_gallery(analysis, click, true, predicted, order, trigger))
+    def show_gallery(true=None, predicted=None, order="least"):
+        return lambda: dash_response(gallery.update_gallery(analysis, true, predicted, order))
 
     confusion = np.asarray(analysis.report.summary["confusion_matrix"])
     off_diagonal = confusion - np.diag(np.diag(confusion))
-    busiest = np.unravel_index(off_diagonal.argmax(), off_diagonal.shape)
+    busiest = tuple(map(int, np.unravel_index(off_diagonal.argmax(), off_diagonal.shape)))
     first_mistake = int(analysis.indices[analysis.select()[0]])
 
-    def inspect(index, method="vanilla", target_click=None):
-        trigger = {"type": error_ids.THUMBNAIL, "index": index} if target_click is None else error_ids.PANEL.probabilities
+    def inspect(index, method="vanilla", chosen_bar=None):
+        trigger = {"type": error_ids.THUMBNAIL, "index": index} if chosen_bar is None else error_ids.PANEL.chosen_bar
         state = {"index": index, "target": None}
-        click = None if target_click is None else {"points": [{"x": target_click}]}
-        return lambda: dash_response(inspector.inspect_digit(reader, analysis, method, click, state, trigger))
+        return lambda: dash_response(inspector.inspect_digit(reader, analysis, method, state, trigger, chosen_bar))
 
     return {
         "gallery: all misclassified (page load)": show_gallery(),
-        f"confusion cell clicked (busiest, {busiest[0]}->{busiest[1]})": show_gallery(tuple(map(int, busiest)),
-                                                                                    trigger=error_ids.CONFUSION),
-        "confusion cell clicked (diagonal 4->4)": show_gallery((4, 4), trigger=error_ids.CONFUSION),
-        "filter: true digit 7": show_gallery(true=7, trigger=error_ids.TRUE_FILTER),
-        "sort: most confident first": show_gallery(order="most", trigger=error_ids.ORDER),
+        f"confusion cell clicked (busiest, {busiest[0]}->{busiest[1]})": show_gallery(*busiest),
+        "confusion cell clicked (diagonal 4->4)": show_gallery(4, 4),
+        "filter: true digit 7": show_gallery(true=7),
+        "sort: most confident first": show_gallery(order="most"),
         "thumbnail opened in the inspector": inspect(first_mistake),
         "inspector: SmoothGrad selected": inspect(first_mistake, "smoothgrad"),
-        "inspector: probability bar clicked": inspect(first_mistake, target_click=0),
+        "inspector: probability bar clicked": inspect(first_mistake, chosen_bar=0),
+        **map_scenarios(reader, analysis),
     }
 
 
-def through_dash_endpoint(drawing):
-    """A drawing posted to Dash's real /_dash-update-component in-process, for comparison."""
+def map_scenarios(reader, analysis):
+    """The map's interactions (issue 11); none when the report has no map."""
+    if analysis.map_xy is None:
+        return {}
+    from dashboard.components.reading_panel import INSPECT_REQUEST
+
+    xy, labels = analysis.map_xy, analysis.report.labels
+    # A box around the middle of the 3s' cluster, and one around a whole cluster.
+    centre = np.median(xy[labels == 3], axis=0)
+    small = np.flatnonzero((np.abs(xy - centre) < 0.02).all(axis=1)).tolist()
+    cluster = np.flatnonzero(labels == 8).tolist()
+    suspected = analysis.report.label_issues[0]["index"] if analysis.report.label_issues else 0
+    hover = {"points": [{"customdata": suspected, "bbox": {"x0": 10, "x1": 14, "y0": 20, "y1": 24}}]}
+    explained = drawing.update_drawing(reader, pad_drawing(SAMPLES[7]), "vanilla", None, draw_ids.STROKES)["explained"]
+
+    def show(kind, selection=None):
+        return lambda: dash_response(gallery.update_gallery(analysis, None, None, "least", kind, selection))
+
+    return {
+        "filter: suspected label errors": show("label_issues"),
+        f"map: box selection ({len(small)} digits)": show("selection", small),
+        f"map: lasso around a cluster ({len(cluster)} digits, 120 shown)": show("selection", cluster),
+        "map: point clicked (inspector opens it)": lambda: dash_response(inspector.inspect_digit(
+            reader, analysis, "vanilla", None, INSPECT_REQUEST, None, {"set": "test", "index": suspected})),
+        "map: hover thumbnail": lambda: dash_response(digit_map.tooltip(analysis, hover)),
+        "map: the drawing placed (tab opened)": lambda: dash_response(
+            digit_map.drawing_marker(reader, analysis, explained)),
+    }
+
+
+def through_the_live_reading(strokes):
+    """A drawing posted to the Draw tab's live reading in-process (Flask test client), for comparison."""
     from dashboard import create_app
+    from dashboard.tabs.draw.live import ROUTE
 
     client = create_app({"TESTING": True}).server.test_client()
-    dependency = next(d for d in client.get("/_dash-dependencies").get_json() if "prediction.children" in d["output"])
-    outputs = [dict(zip(("id", "property"), part.rsplit(".", 1))) for part in dependency["output"].strip(".").split("...")]
-    values = {"pad.json_data": drawing, "saliency-method.value": "vanilla"}
-    payload = {
-        "output": dependency["output"], "outputs": outputs, "changedPropIds": ["pad.json_data"],
-        "inputs": [{**d, "value": values.get(f"{d['id']}.{d['property']}")} for d in dependency["inputs"]],
-        "state": [{**d, "value": None} for d in dependency["state"]],
-    }
 
     def post():
-        response = client.post("/_dash-update-component", json=payload)
+        response = client.post("/" + ROUTE, json={"strokes": strokes, "method": "vanilla"})
         assert response.status_code == 200, response.status_code
         return response.data
 
@@ -138,7 +183,7 @@ def through_dash_endpoint(drawing):
 
 def main():
     reader = DigitReader.from_model_file(DEFAULT_MODEL_PATH)
-    analysis = ErrorAnalysis(EvaluationReport.load(DEFAULT_MODEL_PATH))
+    analysis = ErrorAnalysis(EvaluationReport.load(DEFAULT_MODEL_PATH), lambda: reader.index.test_images)
     print(f"Dashboard callbacks, server-side, {os.cpu_count()} CPUs; milliseconds per interaction "
           "including JSON encoding of the answer.", flush=True)
 
@@ -151,6 +196,12 @@ def main():
         report_line(name, times, size)
     for name, call in extra.items():
         report_line(name, *time_calls(call, ERROR_REPEATS))
+    on, off = neighbour_turns(reader, DRAW_REPEATS // 4)
+    neighbours_ratio = statistics.median(on) / statistics.median(off)
+    print(f"  new drawing with 8 nearest training digits and the not-a-digit score: "
+          f"p50 {statistics.median(on):.2f} ms; "
+          f"both off: p50 {statistics.median(off):.2f} ms (in turns, n={len(on)} each): {neighbours_ratio:.2f}x "
+          "(goal 1.3x)", flush=True)
 
     print("Error-analysis tab:")
     error_times = []
@@ -159,14 +210,15 @@ def main():
         error_times += times
         report_line(name, times, size)
 
-    print("Through Dash's endpoint in-process (Flask test client), for comparison:")
-    report_line("new drawing of a 7, POST /_dash-update-component",
-                *time_calls(through_dash_endpoint(fabric_drawing(SAMPLES[7])), ERROR_REPEATS))
+    print("Through the live reading's HTTP endpoint in-process (Flask test client), for comparison:")
+    report_line("new drawing of a 7, POST /_live/draw",
+                *time_calls(through_the_live_reading(pad_drawing(SAMPLES[7])), ERROR_REPEATS))
 
     draw_p50, errors_p50 = statistics.median(draw_times), statistics.median(error_times)
     print(f"Draw callback p50 {draw_p50:.1f} ms (goal 30); error-analysis interactions p50 {errors_p50:.1f} ms "
           "(goal 100).")
-    print(f"draw_callback_p50_ms={draw_p50:.2f} errors_tab_p50_ms={errors_p50:.2f}")
+    print(f"draw_callback_p50_ms={draw_p50:.2f} errors_tab_p50_ms={errors_p50:.2f} "
+          f"neighbours_callback_ratio={neighbours_ratio:.2f}")
 
 
 if __name__ == "__main__":

@@ -8,8 +8,10 @@ import flask
 
 from dashboard import page
 from dashboard.api import create_api_blueprint, create_legacy_blueprint
+from dashboard.components.drawing_pad import preload_link
+from dashboard.compression import install_compression
 from dashboard.security import protect
-from dashboard.services import load_services
+from dashboard.services import load_services, with_collection
 from dashboard.settings import Settings
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets"   # the project's top-level assets/ (an editable install)
@@ -22,7 +24,8 @@ def init_dashboard(flask_app, url_base_pathname="/digits/", model_path=None):
     dashboard adds is scoped to its own prefix.
     """
     settings = Settings.load(flask_app.config)
-    services = load_services(Path(model_path or settings.model_path).resolve())
+    services = with_collection(load_services(Path(model_path or settings.model_path).resolve()), flask_app,
+                               settings, url_base_pathname)
     app = dash.Dash(
         __name__,
         server=flask_app,
@@ -32,18 +35,23 @@ def init_dashboard(flask_app, url_base_pathname="/digits/", model_path=None):
         update_title=None,
         suppress_callback_exceptions=True,
     )
+    app.index_string = (app.index_string.replace("<html>", '<html lang="en">', 1)
+                        .replace("{%css%}", "{%css%}" + preload_link(app.config.requests_pathname_prefix), 1))
     app.layout = page.build_layout(services)
     page.register_callbacks(app, services)
 
     # Blueprint names must be unique per Flask app, so two dashboards can share one host.
     suffix = re.sub(r"\W", "_", url_base_pathname)
     prefix = url_base_pathname.rstrip("/")
-    flask_app.register_blueprint(create_api_blueprint(services.reader, name=f"digit_reader_api{suffix}"),
+    flask_app.register_blueprint(create_api_blueprint(services.reader, name=f"digit_reader_api{suffix}",
+                                                      services=services),
                                  url_prefix=prefix + "/api")
     # POST to the dashboard's own index path; Dash answers GET there.
     flask_app.register_blueprint(create_legacy_blueprint(services.reader, name=f"digit_reader_legacy{suffix}"),
                                  url_prefix=prefix)
-    protect(flask_app, app, settings)
+    # The most components a pattern-matching (ALL) input can match: the error gallery's thumbnails.
+    protect(flask_app, app, settings, max_pattern_matches=len(services.report.gallery_indices))
+    install_compression(flask_app, app.config.routes_pathname_prefix)
     return app
 
 

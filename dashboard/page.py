@@ -1,12 +1,27 @@
-"""The page: a header, the tab bar, and one page per tab. Each tab brings its own layout and callbacks
-(dashboard/tabs/); this module only puts them together."""
+"""The page: a header, the tab bar, and one panel per tab. Each tab brings its own layout and callbacks
+(dashboard/tabs/); this module puts them together.
 
-from dash import ClientsideFunction, Input, Output, dcc, html
+The tabs are real tabs (``role="tab"`` buttons, arrow keys in assets/digit_reader.js) that only switch
+which panel shows: a hidden panel keeps its layout, so the pad keeps its drawing. A lazy tab is laid out
+when it is first opened, so what it needs (Plotly's charts) loads then, not before the pad works.
+"""
 
-from dashboard.tabs import draw, errors
+from dash import ClientsideFunction, Input, Output, State, dcc, html
+from dash.exceptions import PreventUpdate
 
-TABS = (draw.TAB, errors.TAB)
+from dashboard.components.reading_panel import INSPECT_REQUEST
+from dashboard.tabs import collected, draw, errors
+
+TABS = (draw.TAB, errors.TAB, collected.TAB)
 TAB_BAR = "tabs"
+
+
+def tab_id(tab):
+    return f"tab-{tab.page_id}"
+
+
+def loaded_id(tab):
+    return f"{tab.page_id}-loaded"
 
 
 def build_layout(services):
@@ -16,25 +31,49 @@ def build_layout(services):
         html.Header(className="header", children=[
             html.Div(children=[
                 html.H1("Digit Reader"),
-                html.P("Draw a digit and a convolutional network trained on MNIST reads it as you draw.",
+                html.P("Draw a digit, or a whole number, and a convolutional network trained on MNIST reads it as "
+                       "you draw.",
                        className="subtitle"),
             ]),
             html.Div(f"test accuracy {summary['test_accuracy']:.2%}", className="chip"),
         ]),
-        # The tabs only switch which page shows (assets/style.css hides the others while keeping
-        # their layout): dcc.Tabs would unmount a hidden page, and the pad would come back empty.
-        dcc.Tabs(id=TAB_BAR, value=first.page_id, className="tabs", children=[
-            dcc.Tab(label=tab.label, value=tab.page_id, className="tab", selected_className="tab--selected")
+        html.Div(id=TAB_BAR, role="tablist", className="view-tabs", **{"aria-label": "Views"}, children=[
+            html.Button(tab.label, id=tab_id(tab), role="tab", type="button", n_clicks=0, className="view-tab",
+                        tabIndex="0" if tab is first else "-1",
+                        **{"aria-selected": "true" if tab is first else "false", "aria-controls": tab.page_id,
+                           **({"data-inspects": "true"} if tab.inspects else {})})
             for tab in TABS
         ]),
-        *[html.Div(tab.layout(services), id=tab.page_id, className="tab-page" if tab is first else "tab-page hidden")
-          for tab in TABS],
+        html.Main(children=[
+            html.Div(loading(tab) if tab.lazy else tab.layout(services), id=tab.page_id, role="tabpanel",
+                     className="tab-page" if tab is first else "tab-page hidden",
+                     **{"aria-labelledby": tab_id(tab)})
+            for tab in TABS
+        ] + [dcc.Store(id=loaded_id(tab), data=False) for tab in TABS if tab.lazy] + [dcc.Store(id=INSPECT_REQUEST)]),
     ])
 
 
+def loading(tab):
+    return html.P(f"Loading {tab.label.lower()}…", className="hint loading")
+
+
 def register_callbacks(app, services):
-    # Switching tabs shows one page and hides the others, in the browser (assets/digit_reader.js).
-    app.clientside_callback(ClientsideFunction("digitReader", "showPage"),
-                            [Output(tab.page_id, "className") for tab in TABS], Input(TAB_BAR, "value"))
+    # Switching tabs happens in the browser: one panel shows, one tab is selected (and in the tab order).
+    app.clientside_callback(
+        ClientsideFunction("digitReader", "showTab"),
+        [Output(tab.page_id, "className") for tab in TABS] + [Output(tab_id(tab), "aria-selected") for tab in TABS]
+        + [Output(tab_id(tab), "tabIndex") for tab in TABS],
+        [Input(tab_id(tab), "n_clicks") for tab in TABS])
     for tab in TABS:
+        if tab.lazy:
+            register_lazy_layout(app, services, tab)
         tab.register_callbacks(app, services)
+
+
+def register_lazy_layout(app, services, tab):
+    @app.callback(Output(tab.page_id, "children"), Output(loaded_id(tab), "data"),
+                  Input(tab_id(tab), "n_clicks"), State(loaded_id(tab), "data"), prevent_initial_call=True)
+    def lay_out_when_first_opened(clicks, loaded):
+        if loaded:
+            raise PreventUpdate
+        return tab.layout(services), True

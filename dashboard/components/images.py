@@ -8,8 +8,11 @@ import io
 import numpy as np
 from PIL import Image
 
-FOR_CLASS = np.array([225, 29, 72], np.float32)      # saliency pushing toward the class (rose)
-AGAINST_CLASS = np.array([14, 165, 233], np.float32)  # ... and away from it (sky blue)
+# A diverging pair that colour-blind eyes tell apart (blue-orange, with a clear difference in lightness),
+# each at least 3:1 against the white paper; tests/fast/test_palette.py checks both under simulated
+# deuteranopia, protanopia and tritanopia, against the paper and the grey ink.
+FOR_CLASS = np.array([230, 97, 1], np.float32)       # saliency pushing toward the class: orange #e66101
+AGAINST_CLASS = np.array([8, 48, 107], np.float32)   # ... and away from it: navy #08306b
 
 
 def png_data_url(pixels):
@@ -44,7 +47,7 @@ def image_url(image, max_side=None):
 
 
 def saliency_rgb(model_input, saliency):
-    """Signed saliency over the input: rose pixels push toward the class, blue ones away from it.
+    """Signed saliency over the input: orange pixels push toward the class, navy ones away from it.
 
     The input is drawn as pale grey ink on white so the colours stay readable; the map is scaled
     by its 99th percentile, not its peak, because a few gradient spikes would wash the rest out.

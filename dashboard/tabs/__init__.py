@@ -11,3 +11,5 @@ class Tab:
     label: str
     layout: Callable                   # (services) -> the page's component tree
     register_callbacks: Callable       # (dash_app, services) -> None
+    lazy: bool = False                 # laid out when first opened, not with the page (its charts load then)
+    inspects: bool = False             # the tab whose inspector opens a digit chosen anywhere (INSPECT_REQUEST)

@@ -26,11 +26,14 @@ class Preprocessed:
 def to_mnist(ink):
     """Ink image -> ``Preprocessed``: crop, fit 20x20 (aspect kept, anti-aliased), centre of mass."""
     steps = {"ink": ink}
-    if np.count_nonzero(ink >= INK_THRESHOLD) < MIN_INK_PIXELS:
+    rows = np.flatnonzero(ink.max(axis=1) >= BOX_THRESHOLD)
+    if not rows.size:
         return Preprocessed(None, steps)
-    rows = np.flatnonzero((ink >= BOX_THRESHOLD).any(axis=1))
-    cols = np.flatnonzero((ink >= BOX_THRESHOLD).any(axis=0))
+    cols = np.flatnonzero(ink.max(axis=0) >= BOX_THRESHOLD)
     cropped = ink[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
+    # Every pixel dark enough to count as ink lies inside the box (INK_THRESHOLD > BOX_THRESHOLD).
+    if np.count_nonzero(cropped >= INK_THRESHOLD) < MIN_INK_PIXELS:
+        return Preprocessed(None, steps)
     height, width = cropped.shape
     factor = 20 / max(height, width)
     size = (max(1, round(width * factor)), max(1, round(height * factor)))

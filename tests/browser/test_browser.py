@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from dashboard.page import TAB_BAR
 from model.artifacts import DEFAULT_MODEL_PATH
 from model.report import EvaluationReport
+from tests.support.browser import draw, ink_on_pad
 from training.drawings import SAMPLES
 
 pytestmark = pytest.mark.browser
@@ -35,31 +35,6 @@ def page(browser, live_server):
         pytest.fail(f"the drawing pad never appeared; console errors: {page.errors}")
     yield page
     page.close()
-
-
-def draw(page, strokes):
-    """Move the mouse along each stroke with the button down, as a person draws."""
-    box = page.locator("canvas.upper-canvas").bounding_box()
-    for points in strokes:
-        (x, y), rest = points[0], points[1:]
-        page.mouse.move(box["x"] + x, box["y"] + y)
-        page.mouse.down()
-        for x, y in rest:
-            page.mouse.move(box["x"] + x, box["y"] + y, steps=2)
-        page.mouse.up()
-
-
-def ink_on_pad(page):
-    """How many pixels of the pad are darker than paper (once the pad has its size: a remounted
-    pad starts 0 pixels high until its paper image has loaded)."""
-    page.wait_for_function("document.querySelector('canvas.lower-canvas').height >= 280")
-    return page.evaluate("""() => {
-        const canvas = document.querySelector('canvas.lower-canvas');
-        const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
-        let dark = 0;
-        for (let i = 0; i < pixels.length; i += 4) { if (pixels[i] < 128 && pixels[i + 3] > 0) dark++; }
-        return dark;
-    }""")
 
 
 def click_confusion_cell(page, true, predicted):
@@ -87,7 +62,21 @@ def test_draw_read_live_clear_and_explore_the_errors(page):
     expect(page.locator("#verdict")).to_contain_text("sure")
     expect(page.locator("#steps figure")).to_have_count(4)
 
-    page.get_by_text("Integrated Gradients").first.click()
+    page.get_by_role("button", name="Integrated Gradients").first.click()
+    expect(page.locator("#saliency-caption")).to_have_text("Why 7? Integrated Gradients", timeout=ANSWER_TIMEOUT_MS)
+    expect(page.get_by_role("button", name="Integrated Gradients").first).to_have_attribute("aria-pressed", "true")
+
+    # A probability bar explains that class; clicked again after another, it explains it again.
+    bar = page.locator("#probabilities [data-choice='1']")
+    bar.click()
+    expect(page.locator("#saliency-caption")).to_have_text("Why 1, not 7? Integrated Gradients",
+                                                           timeout=ANSWER_TIMEOUT_MS)
+    expect(bar).to_have_attribute("aria-pressed", "true")
+    page.locator("#probabilities [data-choice='7']").click()
+    expect(page.locator("#saliency-caption")).to_have_text("Why 7? Integrated Gradients", timeout=ANSWER_TIMEOUT_MS)
+    page.locator("#probabilities [data-choice='1']").click()
+    expect(page.locator("#saliency-caption")).to_contain_text("Why 1", timeout=ANSWER_TIMEOUT_MS)
+    page.locator("#probabilities [data-choice='7']").click()
     expect(page.locator("#saliency-caption")).to_have_text("Why 7? Integrated Gradients", timeout=ANSWER_TIMEOUT_MS)
     save_screenshot(page, "draw.png")
 
@@ -108,23 +97,58 @@ def test_draw_read_live_clear_and_explore_the_errors(page):
     true, predicted = map(int, np.unravel_index(mistakes.argmax(), mistakes.shape))
     count = int(mistakes[true, predicted])
 
-    page.locator(f"#{TAB_BAR}").get_by_text("Error analysis", exact=True).click()
+    page.get_by_role("tab", name="Error analysis").click()
+    expect(page.get_by_role("tab", name="Error analysis")).to_have_attribute("aria-selected", "true")
     page.locator("#confusion .nsewdrag").first.wait_for()
     click_confusion_cell(page, true, predicted)
     expect(page.locator("#gallery-title")).to_have_text(
         f"{count} misclassified test digits, true {true} and predicted {predicted}", timeout=ANSWER_TIMEOUT_MS)
+    expect(page.locator(f"#true-filter--{true}")).to_have_attribute("aria-pressed", "true")
+    expect(page.locator(f"#predicted-filter--{predicted}")).to_have_attribute("aria-pressed", "true")
     thumbnails = page.locator("#gallery .thumb")
     expect(thumbnails).to_have_count(count)
     expect(thumbnails.first).to_contain_text(f"{true}→{predicted}")
 
     thumbnails.first.click()
     expect(page.locator("#inspector-prediction")).to_have_text(str(predicted), timeout=ANSWER_TIMEOUT_MS)
-    expect(page.locator("#inspector-title")).to_contain_text(f"true {true}, predicted {predicted}")
+    expect(page.locator("#inspector-title")).to_contain_text(f"labelled {true}, read as {predicted}")
     save_screenshot(page, "errors.png")
 
     # Back on the Draw tab, the pad still holds its drawing beside its answer.
-    page.locator(f"#{TAB_BAR}").get_by_text("Draw", exact=True).click()
+    page.get_by_role("tab", name="Draw").click()
     expect(page.locator("#prediction")).to_have_text("1")
     assert ink_on_pad(page) > 0
 
+    assert page.errors == []
+
+
+def test_a_number_written_with_the_mouse_is_read_whole(page):
+    from playwright.sync_api import expect
+
+    number = [[[x * 0.62 + dx, y * 0.62 + 40] for x, y in stroke]
+              for digit, dx in ((4, 10), (2, 190), (7, 360)) for stroke in SAMPLES[digit]]
+    draw(page, number)
+    expect(page.locator("#prediction")).to_have_text("427", timeout=ANSWER_TIMEOUT_MS)
+    cards = page.locator("#digit-cards button")
+    expect(cards).to_have_count(3)
+    cards.nth(2).click()
+    expect(page.locator("#saliency-caption")).to_have_text("Why 7? Integrated Gradients", timeout=ANSWER_TIMEOUT_MS)
+    expect(cards.nth(2)).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("#prediction")).to_have_text("427")
+    assert page.errors == []
+
+
+def test_a_similar_training_digit_opens_in_the_inspector(page):
+    from playwright.sync_api import expect
+
+    draw(page, SAMPLES[7])
+    expect(page.locator("#prediction")).to_have_text("7", timeout=ANSWER_TIMEOUT_MS)
+    neighbours = page.locator("#neighbours button")
+    expect(neighbours).to_have_count(8)
+    expect(neighbours.first).to_contain_text("7")
+    neighbours.first.click()
+    expect(page.get_by_role("tab", name="Error analysis")).to_have_attribute("aria-selected", "true")
+    expect(page.locator("#inspector-title")).to_contain_text("Training digit #", timeout=ANSWER_TIMEOUT_MS)
+    expect(page.locator("#inspector-title")).to_contain_text("labelled 7")
+    expect(page.locator("#inspector h2")).to_be_focused()
     assert page.errors == []

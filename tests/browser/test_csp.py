@@ -20,8 +20,10 @@ def test_the_page_runs_under_its_content_security_policy_in_chromium(browser, li
         page.on("pageerror", lambda error: console.append(f"pageerror: {error}"))
         response = page.goto(live_server + "/", wait_until="networkidle")
         assert "Content-Security-Policy" in {k.title(): v for k, v in response.all_headers().items()}
-        # The page came alive under the policy: the drawing pad (fabric.js) and a Plotly chart rendered.
+        # The page came alive under the policy: the drawing pad (fabric.js) rendered, and a Plotly chart
+        # once the Error-analysis tab (which loads Plotly) opened.
         page.wait_for_selector("canvas.upper-canvas", timeout=30_000)
+        page.get_by_role("tab", name="Error analysis").click()
         page.wait_for_selector(".js-plotly-plot", timeout=30_000)
         page.wait_for_load_state("networkidle")
         violations = page.evaluate("window.__violations")

@@ -10,9 +10,9 @@ import pytest
 from PIL import Image
 
 from dashboard.components import figures, images
-from dashboard.components.drawing_pad import PAD_SIDE, WHITE_PAGE
-from dashboard.components.reading_panel import clicked_digit, render_reading, saliency_caption, verdict
-from dashboard.tabs.errors.gallery import as_digit, clicked_cell
+from dashboard.components.reading_panel import (ReadingPanel, announcement, bar_buttons, legend, percent,
+                                                 render_reading, saliency_caption, verdict)
+from dashboard.tabs.errors.gallery import as_digit
 from model.reading import Reading, Status
 
 
@@ -45,22 +45,16 @@ def test_large_steps_are_shrunk_keeping_their_aspect_and_small_ones_kept():
     assert decode(images.image_url(np.zeros((20, 12), np.uint8), 84)).shape == (20, 12)
 
 
-def test_white_page_is_a_white_pad_sized_png():
-    page = decode(WHITE_PAGE)
-    assert page.shape == (PAD_SIDE, PAD_SIDE) and page.all()
-
-
-def test_saliency_colours_push_toward_rose_and_away_blue_over_pale_paper():
+def test_saliency_colours_push_toward_orange_and_away_navy_over_pale_paper():
     model_input = np.zeros((28, 28), np.float32)
     saliency = np.zeros((28, 28), np.float32)
     saliency[5, 5], saliency[6, 6] = 1.0, -1.0
     rgb = images.saliency_rgb(model_input, saliency)
     assert rgb.shape == (28, 28, 3) and rgb.dtype == np.uint8
-    red, green, blue = rgb[5, 5].astype(int)
-    assert red > 200 and red > blue + 100
-    red, green, blue = rgb[6, 6].astype(int)
-    assert blue > 200 and blue > red + 100
-    assert (rgb[0, 0] == 255).all()                     # no saliency: plain paper
+    # The strongest pixels are the palette's colours (95% over the paper); no saliency is plain paper.
+    np.testing.assert_allclose(rgb[5, 5], 0.95 * images.FOR_CLASS + 0.05 * 255, atol=1)
+    np.testing.assert_allclose(rgb[6, 6], 0.95 * images.AGAINST_CLASS + 0.05 * 255, atol=1)
+    assert (rgb[0, 0] == 255).all()
 
 
 def test_saliency_of_a_flat_map_is_just_the_input():
@@ -68,22 +62,6 @@ def test_saliency_of_a_flat_map_is_just_the_input():
     model_input[14, 14] = 1.0
     rgb = images.saliency_rgb(model_input, np.zeros((28, 28), np.float32))
     assert rgb[14, 14, 0] < rgb[0, 0, 0] == 255
-
-
-def test_probability_figure_highlights_the_prediction_and_outlines_the_explained_class():
-    probabilities = np.array([0.01, 0.02, 0.0, 0.05, 0.0, 0.0, 0.0, 0.9, 0.02, 0.0], np.float32)
-    figure = plain_json(figures.probability_figure(probabilities, predicted=7, target=3))
-    bars = figure["data"][0]
-    assert bars["x"] == list(range(10))
-    assert bars["y"] == pytest.approx(probabilities.tolist(), abs=1e-4)
-    assert [i for i, colour in enumerate(bars["marker"]["color"]) if colour == figures.ACCENT] == [7]
-    assert bars["marker"]["line"]["width"] == [0, 0, 0, 3, 0, 0, 0, 0, 0, 0]
-    assert bars["text"][7] == "90%" and bars["text"][2] == ""
-
-
-def test_explaining_the_prediction_itself_outlines_nothing():
-    assert figures.bar_outline(7, 7) == [0] * 10
-    assert figures.bar_outline(7, None) == [0] * 10
 
 
 def test_confusion_figure_writes_every_count_and_splits_diagonal_from_mistakes():
@@ -97,12 +75,29 @@ def test_confusion_figure_writes_every_count_and_splits_diagonal_from_mistakes()
             assert other["z"][t][p] is None
 
 
-def test_per_class_accuracy_figure_shows_each_class():
+def test_per_class_figure_shows_each_digits_error_rate_from_zero():
     accuracy = [0.99, 0.995, 0.98, 0.97, 0.985, 0.99, 0.992, 0.96, 0.975, 0.97]
     figure = plain_json(figures.per_class_accuracy_figure(accuracy))
-    assert figure["data"][0]["y"] == pytest.approx(accuracy)
+    assert figure["data"][0]["y"] == pytest.approx([1 - a for a in accuracy])
+    assert figure["data"][0]["text"][7] == "4.0%"
     low, high = figure["layout"]["yaxis"]["range"]
-    assert low < 0.96 and high == 1.0
+    assert low == 0 and high > 0.04
+
+
+def test_confusion_counts_stay_readable_on_their_cells():
+    def luminance(hex_colour):
+        c = np.array([int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)]) / 255
+        c = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+        return float(c @ [0.2126, 0.7152, 0.0722])
+
+    def contrast(a, b):
+        high, low = sorted((luminance(a), luminance(b)), reverse=True)
+        return (high + 0.05) / (low + 0.05)
+
+    correct, mistakes = figures.confusion_figure(np.eye(10, dtype=int).tolist())["data"]
+    for trace in (correct, mistakes):
+        for _, colour in trace["colorscale"][1:]:     # every cell with a count
+            assert contrast(colour, trace["textfont"]["color"]) >= 4.5
 
 
 def test_training_curves_plot_loss_and_accuracy_for_training_and_validation():
@@ -121,10 +116,14 @@ def test_training_curves_of_a_report_without_curves_are_empty():
 
 # ---------------------------------------------------------------- the reading view
 
+PANEL = ReadingPanel("test-")
+
+
 def test_blank_reading_says_nothing_drawn():
     view = render_reading(Reading(Status.BLANK), "vanilla")
     assert view["verdict"] == "nothing drawn" and view["card_class"].endswith("blank")
-    assert decode(view["model_input"]).max() == 0
+    assert decode(view["model_input"]).min() == decode(view["model_input"]).max() > 200   # plain paper
+    assert view["announcement"] == "Nothing drawn"
 
 
 def test_uncertain_reading_says_not_sure_and_names_the_two_candidates():
@@ -138,8 +137,23 @@ def test_uncertain_reading_says_not_sure_and_names_the_two_candidates():
 def test_confident_reading_never_rounds_up_to_certainty():
     probabilities = np.zeros(10, np.float32)
     probabilities[3] = 0.99996
-    assert verdict(Reading(Status.OK, digit=3, confidence=0.99996, probabilities=probabilities)) == "over 99.9% sure"
-    assert verdict(Reading(Status.OK, digit=3, confidence=0.931, probabilities=probabilities)) == "93.1% sure"
+    assert verdict(Reading(Status.OK, digit=3, confidence=0.99996, probabilities=probabilities)) == ">99.9% sure"
+    assert verdict(Reading(Status.OK, digit=3, confidence=0.931, probabilities=probabilities)) == "93% sure"
+
+
+def test_the_announcement_says_the_verdict_in_one_sentence():
+    probabilities = np.zeros(10, np.float32)
+    probabilities[3] = 0.97
+    assert announcement(Reading(Status.OK, digit=3, confidence=0.97, probabilities=probabilities)) == \
+        "Read as 3, 97% sure"
+    probabilities = np.array([0, 0, 0, 0, 0.45, 0, 0, 0, 0, 0.4], np.float32)
+    text = announcement(Reading(Status.UNCERTAIN, digit=4, confidence=0.45, probabilities=probabilities))
+    assert text.startswith("Read as 4, but not sure")
+
+
+def test_the_legend_names_the_class_explained():
+    texts = [part for part in legend(3) if isinstance(part, str)]
+    assert texts == ["pushes toward 3", "pushes away from 3"]
 
 
 def test_saliency_caption_names_the_class_and_the_method():
@@ -149,30 +163,41 @@ def test_saliency_caption_names_the_class_and_the_method():
     assert saliency_caption(reading, "integrated_gradients") == "Why 1, not 7? Integrated Gradients"
 
 
-@pytest.mark.parametrize("click, digit", [
-    ({"points": [{"x": 3, "y": 0.2}]}, 3),
-    ({"points": [{"x": 0}]}, 0),
-    ({"points": [{"x": 10}]}, None),
-    ({"points": [{"x": True}]}, None),
-    ({"points": [{"x": "3"}]}, None),
-    ({"points": []}, None),
-    ("garbage", None),
-    (None, None),
-])
-def test_clicked_digit_reads_only_a_real_bar(click, digit):
-    assert clicked_digit(click) == digit
+def bar_texts(buttons):
+    return [(button.children[0].children, button.children[1].children) for button in buttons]
 
 
-@pytest.mark.parametrize("click, cell", [
-    ({"points": [{"x": 5, "y": 3, "z": 1.2}]}, (3, 5)),
-    ({"points": [{"x": 4, "y": 4}]}, (4, 4)),
-    ({"points": [{"x": 4, "y": None}]}, None),
-    ({"points": [{"x": -1, "y": 2}]}, None),
-    ({"points": "nope"}, None),
-    (None, None),
+def test_the_bars_show_every_probability_the_prediction_and_the_explained_class():
+    probabilities = np.array([0.01, 0.02, 0.0, 0.05, 0.0, 0.0, 0.0, 0.9, 0.02, 0.0], np.float32)
+    buttons = bar_buttons(probabilities, predicted=7, target=3)
+    assert bar_texts(buttons) == [("0", "1.0%"), ("1", "2%"), ("2", ""), ("3", "5%"), ("4", ""), ("5", ""),
+                                  ("6", ""), ("7", "90%"), ("8", "2%"), ("9", "")]
+    assert [b.className for b in buttons if "predicted" in b.className] == ["bar predicted"]
+    assert [b.to_plotly_json()["props"]["aria-pressed"] for b in buttons].index("true") == 3
+    assert "explained" in buttons[3].className
+    heights = [b.style["--p"] for b in buttons]
+    assert heights[7] == "0.900" and heights[2] == "0.000"
+    assert [b.to_plotly_json()["props"]["data-choice"] for b in buttons] == [str(d) for d in range(10)]
+
+
+def test_explaining_the_prediction_itself_marks_no_other_bar():
+    buttons = bar_buttons(np.full(10, 0.1), predicted=7, target=7)
+    assert not any("explained" in b.className for b in buttons)
+
+
+@pytest.mark.parametrize("p, text", [(0.99996, ">99.9%"), (0.9994, "99.9%"), (0.997, "99.7%"), (0.931, "93%"),
+                                     (0.5, "50%"), (0.012, "1%"), (0.004, "0.4%"), (0.0001, "<0.1%")])
+def test_percentages_read_the_same_everywhere_and_never_claim_certainty(p, text):
+    assert percent(p) == text
+
+
+@pytest.mark.parametrize("trigger, chosen, digit", [
+    (PANEL.chosen_bar, 3, 3), (PANEL.chosen_bar, 0, 0), (PANEL.chosen_bar, 10, None),
+    (PANEL.chosen_bar, True, None), (PANEL.chosen_bar, "3", None), (PANEL.chosen_bar, None, None),
+    (PANEL.method, 3, None), ("pad-strokes", 3, None), (None, 3, None),
 ])
-def test_clicked_cell_is_true_row_and_predicted_column(click, cell):
-    assert clicked_cell(click) == cell
+def test_a_bar_counts_only_when_it_fired_with_a_digit(trigger, chosen, digit):
+    assert PANEL.clicked_bar(trigger, chosen) == digit
 
 
 @pytest.mark.parametrize("value, digit", [(0, 0), (9, 9), (None, None), (10, None), ("3", None), (False, None)])

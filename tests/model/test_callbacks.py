@@ -5,12 +5,13 @@ import json
 
 import numpy as np
 import pytest
-from dash import Patch, no_update
+from dash import no_update
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dashboard.components.drawing_pad import pad_key
+from dashboard.components.reading_panel import INSPECT_REQUEST
 from dashboard.tabs.draw import drawing
+from dashboard.tabs.draw.live import ROUTE, prop_updates
 from dashboard.tabs.draw import ids as draw_ids
 from dashboard.tabs.errors import ids as error_ids
 from dashboard.tabs.errors.analysis import ErrorAnalysis
@@ -19,7 +20,7 @@ from dashboard.tabs.errors.inspector import OUTPUT_KEYS as INSPECTOR_KEYS
 from dashboard.tabs.errors.inspector import inspect_digit
 from model.artifacts import DEFAULT_MODEL_PATH
 from model.report import EvaluationReport
-from tests.support.pad import fabric_drawing
+from tests.support.pad import pad_drawing
 from training.drawings import SAMPLES
 
 
@@ -33,12 +34,13 @@ def analysis(report):
     return ErrorAnalysis(report)
 
 
-def draw(reader, json_data, method="vanilla", bar_click=None, target=None, trigger=draw_ids.PAD):
-    return drawing.update_drawing(reader, json_data, method, bar_click, 0, target, trigger)
+def draw(reader, strokes, method="vanilla", target=None, trigger=draw_ids.STROKES, chosen_bar=None, chosen_card=None):
+    return drawing.update_drawing(reader, strokes, method, target, trigger, chosen_bar, chosen_card)
 
 
-def bar(digit):
-    return {"points": [{"x": digit, "y": 0.1, "curveNumber": 0, "pointNumber": digit}]}
+def bar_probabilities(buttons):
+    """The probabilities the bars show, read back from their heights."""
+    return [float(button.style["--p"]) for button in buttons]
 
 
 def thumbnail_indices(gallery):
@@ -49,48 +51,48 @@ def thumbnail_indices(gallery):
 
 @pytest.mark.parametrize("digit", sorted(SAMPLES))
 def test_a_drawn_digit_is_read_as_that_digit(reader, digit):
-    view = draw(reader, fabric_drawing(SAMPLES[digit]))
+    view = draw(reader, pad_drawing(SAMPLES[digit]))
     assert view["prediction"] == str(digit)
     assert view["verdict"].endswith("sure") and not view["verdict"].startswith("not")
     assert view["card_class"] == "verdict-card ok"
     assert view["message"] == "" and view["target"] is None
     assert view["saliency_caption"] == f"Why {digit}? Vanilla gradient"
-    bars = view["probabilities"]["data"][0]
-    assert int(np.argmax(bars["y"])) == digit and bars["marker"]["color"][digit] != bars["marker"]["color"][digit - 1]
+    assert int(np.argmax(bar_probabilities(view["bars"]))) == digit
+    assert [i for i, bar in enumerate(view["bars"]) if "predicted" in bar.className] == [digit]
     assert [step.children[1].children for step in view["steps"]] == list(drawing.STEP_LABELS.values())
 
 
 def test_every_draw_output_is_answered_and_json_encodable(reader):
     from dash._utils import to_json
 
-    view = draw(reader, fabric_drawing(SAMPLES[3]))
-    assert set(view) == set(drawing.OUTPUT_KEYS)
+    view = draw(reader, pad_drawing(SAMPLES[3]))
+    assert set(view) == set(drawing.OUTPUT_KEYS) == set(drawing.outputs())
     json.loads(to_json(view))
 
 
 def test_an_empty_pad_says_nothing_drawn(reader):
-    for json_data in ("", fabric_drawing([])):
-        view = draw(reader, json_data)
+    for strokes in (None, pad_drawing([])):
+        view = draw(reader, strokes)
         assert view["verdict"] == "nothing drawn"
         assert view["prediction"] == "–" and view["card_class"].endswith("blank")
         assert view["message"] == ""
 
 
 def test_a_dot_too_small_to_be_a_digit_says_nothing_drawn(reader):
-    view = draw(reader, fabric_drawing([[[140, 140], [141, 140]]], width=2))
+    view = draw(reader, pad_drawing([[[140, 140], [141, 140]]], width=2))
     assert view["verdict"] == "nothing drawn"
 
 
-@pytest.mark.parametrize("json_data", [
+@pytest.mark.parametrize("strokes", [
     "{this is not json",
-    "[" * 20_000 + "]" * 20_000,
-    json.dumps([1, 2, 3]),
-    json.dumps({"objects": "not a list"}),
-    json.dumps({"objects": [{"type": "path", "path": [["M", "NaN", 1], ["L", 1e300, 2]], "strokeWidth": 20}]}),
-    json.dumps({"objects": [{"type": "path", "path": [["M", 1, 1], ["L", 2, 2]], "strokeWidth": -5}]}),
+    [1, 2, 3],
+    {"strokes": "not a list", "widths": []},
+    {"strokes": [[["NaN", 1], [1e300, 2]]], "widths": [20]},
+    {"strokes": [[[1, 1], [2, 2]]], "widths": [-5]},
+    {"strokes": [[[1, 1], [2, 2]]], "widths": [20, 20]},
 ])
-def test_bad_drawings_get_a_friendly_message_and_keep_the_last_reading(reader, json_data):
-    view = draw(reader, json_data)
+def test_bad_drawings_get_a_friendly_message_and_keep_the_last_reading(reader, strokes):
+    view = draw(reader, strokes)
     assert view["message"].startswith("Could not read that:")
     assert "Traceback" not in view["message"]
     assert all(value is no_update for key, value in view.items() if key != "message")
@@ -98,39 +100,37 @@ def test_bad_drawings_get_a_friendly_message_and_keep_the_last_reading(reader, j
 
 def test_an_unknown_saliency_method_is_refused_politely(reader):
     for method in ("deeplift", ["vanilla"], None):
-        view = draw(reader, fabric_drawing(SAMPLES[7]), method=method)
+        view = draw(reader, pad_drawing(SAMPLES[7]), method=method)
         assert "saliency method" in view["message"]
         assert view["prediction"] is no_update
 
 
 @pytest.mark.parametrize("target", ["7", [1], {"x": 1}, 12, -1, True])
 def test_a_forged_saliency_target_is_refused_politely(reader, target):
-    view = draw(reader, fabric_drawing(SAMPLES[7]), target=target, trigger=draw_ids.PANEL.method)
+    view = draw(reader, pad_drawing(SAMPLES[7]), target=target, trigger=draw_ids.PANEL.method)
     assert view["message"].startswith("Could not read that:")
     assert view["prediction"] is no_update
 
 
 def test_clicking_a_bar_explains_that_class_and_leaves_the_drawing_alone(reader):
-    drawing = fabric_drawing(SAMPLES[7])
-    first = draw(reader, drawing)
-    view = draw(reader, drawing, bar_click=bar(1), trigger=draw_ids.PANEL.probabilities)
+    strokes = pad_drawing(SAMPLES[7])
+    first = draw(reader, strokes)
+    view = draw(reader, strokes, trigger=draw_ids.PANEL.chosen_bar, chosen_bar=1)
     assert view["target"] == 1
     assert view["saliency_caption"] == "Why 1, not 7? Vanilla gradient"
     assert view["saliency"] != first["saliency"]
-    for unchanged in ("prediction", "verdict", "card_class", "model_input", "steps", "pad_key", "json_data"):
+    for unchanged in ("prediction", "verdict", "card_class", "model_input", "steps"):
         assert view[unchanged] is no_update
-    outline = view["probabilities"]
-    assert isinstance(outline, Patch)
-    (operation,) = outline.to_plotly_json()["operations"]
-    assert operation["location"] == ["data", 0, "marker", "line", "width"]
-    assert operation["params"]["value"] == [0, 3, 0, 0, 0, 0, 0, 0, 0, 0]
+    pressed = [bar.to_plotly_json()["props"]["aria-pressed"] for bar in view["bars"]]
+    assert pressed == ["false", "true"] + ["false"] * 8
+    assert "explained" in view["bars"][1].className and "predicted" in view["bars"][7].className
 
 
 def test_changing_the_method_keeps_the_explained_class(reader):
-    drawing = fabric_drawing(SAMPLES[4])
+    strokes = pad_drawing(SAMPLES[4])
     maps = {}
     for method in ("vanilla", "smoothgrad", "integrated_gradients"):
-        view = draw(reader, drawing, method=method, target=9, trigger=draw_ids.PANEL.method)
+        view = draw(reader, strokes, method=method, target=9, trigger=draw_ids.PANEL.method)
         assert view["target"] == 9 and view["message"] == ""
         assert view["saliency_caption"].startswith("Why 9, not 4?")
         maps[method] = view["saliency"]
@@ -138,23 +138,61 @@ def test_changing_the_method_keeps_the_explained_class(reader):
 
 
 def test_a_new_drawing_explains_its_own_prediction_again(reader):
-    view = draw(reader, fabric_drawing(SAMPLES[0]), target=6, trigger=draw_ids.PAD)
+    view = draw(reader, pad_drawing(SAMPLES[0]), target=6)
     assert view["target"] is None and view["saliency_caption"] == "Why 0? Vanilla gradient"
 
 
-def test_clear_remounts_an_empty_pad_and_forgets_the_drawing(reader):
-    view = drawing.update_drawing(reader, fabric_drawing(SAMPLES[2]), "vanilla", None, 3, 5, draw_ids.CLEAR)
-    assert view["pad_key"] == pad_key(3) != pad_key(2)
-    assert view["json_data"] == ""
-    assert view["verdict"] == "nothing drawn" and view["steps"] == [] and view["target"] is None
+NUMBER = [[[x * 0.62 + dx, y * 0.62 + 40] for x, y in stroke] for digit, dx in ((4, 10), (2, 190), (7, 360))
+          for stroke in SAMPLES[digit]]
+
+
+def test_a_number_shows_the_whole_number_and_a_card_per_digit(reader):
+    view = draw(reader, pad_drawing(NUMBER))
+    assert set(view) == set(drawing.OUTPUT_KEYS)
+    assert view["prediction"] == "427" and "number" in view["card_class"]
+    assert view["verdict"] == "read as a 3-digit number" and view["announcement"].startswith("Read as the number 4 2 7")
+    assert [card.children[1].children for card in view["cards"]] == ["4", "2", "7"]
+    assert view["chosen_card"] == 0 and view["saliency_caption"] == "Why 4? Vanilla gradient"
+    assert [card.to_plotly_json()["props"]["aria-pressed"] for card in view["cards"]] == ["true", "false", "false"]
+
+
+def test_a_digit_card_shows_that_digit_and_keeps_the_number(reader):
+    view = draw(reader, pad_drawing(NUMBER), trigger=draw_ids.CHOSEN_CARD, chosen_card=2)
+    assert view["prediction"] == "427" and view["chosen_card"] == 2
+    assert view["saliency_caption"] == "Why 7? Vanilla gradient"
+    assert int(np.argmax(bar_probabilities(view["bars"]))) == 7
+    # A bar then explains another class of the same digit; the number and its cards stay as they are.
+    view = draw(reader, pad_drawing(NUMBER), trigger=draw_ids.PANEL.chosen_bar, chosen_bar=1, chosen_card=2)
+    assert view["saliency_caption"] == "Why 1, not 7? Vanilla gradient"
+    assert view["cards"] is no_update and view["prediction"] is no_update
+
+
+@pytest.mark.parametrize("forged", [-1, 3, 99, "1", True, None, [0]])
+def test_a_forged_card_shows_the_first_digit(reader, forged):
+    view = draw(reader, pad_drawing(NUMBER), trigger=draw_ids.CHOSEN_CARD, chosen_card=forged)
+    assert view["chosen_card"] == 0 and view["prediction"] == "427"
+
+
+def test_one_digit_has_no_cards(reader):
+    view = draw(reader, pad_drawing(SAMPLES[3]))
+    assert view["cards"] == [] and view["chosen_card"] is None
+
+
+def test_the_live_reading_sends_exactly_the_callbacks_outputs(reader):
+    view = draw(reader, pad_drawing(SAMPLES[2]))
+    updates = prop_updates(drawing.outputs(), view)
+    assert {(u["id"], u["property"]) for u in updates} == {
+        (o.component_id, o.component_property) for o in drawing.outputs().values()}
+    assert next(u["value"] for u in updates if u["id"] == "prediction") == "2"
+    explanation = draw(reader, pad_drawing(SAMPLES[2]), trigger=draw_ids.PANEL.method)
+    assert "prediction" not in {u["id"] for u in prop_updates(drawing.outputs(), explanation)}
 
 
 # ---------------------------------------------------------------- Error-analysis tab
 
-def test_clicking_a_confusion_cell_shows_exactly_those_test_digits(report, analysis):
+def test_a_cells_filters_show_exactly_those_test_digits(report, analysis):
     expected = np.flatnonzero((report.labels == 3) & (report.predictions == 5))
-    view = update_gallery(analysis, {"points": [{"x": 5, "y": 3}]}, None, None, "least", error_ids.CONFUSION)
-    assert (view["true"], view["predicted"]) == (3, 5)
+    view = update_gallery(analysis, 3, 5, "least")
     assert sorted(thumbnail_indices(view["gallery"])) == expected.tolist()
     assert view["title"] == f"{len(expected)} misclassified test digits, true 3 and predicted 5"
 
@@ -169,7 +207,7 @@ def test_every_off_diagonal_cell_matches_the_report(report, analysis):
 
 
 def test_a_diagonal_cell_shows_the_least_confident_correct_digits(report, analysis):
-    view = update_gallery(analysis, {"points": [{"x": 4, "y": 4}]}, None, None, "least", error_ids.CONFUSION)
+    view = update_gallery(analysis, 4, 4, "least")
     shown = thumbnail_indices(view["gallery"])
     assert 0 < len(shown) <= 24
     assert all(report.labels[i] == 4 and report.predictions[i] == 4 for i in shown)
@@ -182,27 +220,26 @@ def test_a_diagonal_cell_shows_the_least_confident_correct_digits(report, analys
 
 
 def test_the_gallery_starts_with_every_misclassified_digit(report, analysis):
-    view = update_gallery(analysis, None, None, None, "least", None)
+    view = update_gallery(analysis, None, None, "least")
     shown = thumbnail_indices(view["gallery"])
     assert sorted(shown) == np.flatnonzero(report.labels != report.predictions).tolist()
-    assert view["true"] is no_update and view["predicted"] is no_update
     confidence = report.probabilities.max(axis=1)[shown]
     assert list(confidence) == sorted(confidence)
 
 
 def test_the_gallery_sorts_and_filters(report, analysis):
-    view = update_gallery(analysis, None, 7, None, "most", error_ids.TRUE_FILTER)
+    view = update_gallery(analysis, 7, None, "most")
     shown = thumbnail_indices(view["gallery"])
     assert sorted(shown) == np.flatnonzero((report.labels == 7) & (report.predictions != 7)).tolist()
     confidence = report.probabilities.max(axis=1)[shown]
     assert list(confidence) == sorted(confidence, reverse=True)
-    view = update_gallery(analysis, None, None, 9, "least", error_ids.PREDICTED_FILTER)
+    view = update_gallery(analysis, None, 9, "least")
     assert sorted(thumbnail_indices(view["gallery"])) == \
         np.flatnonzero((report.predictions == 9) & (report.labels != 9)).tolist()
 
 
 def test_thumbnails_carry_labels_and_confidence(report, analysis):
-    (button, *_) = update_gallery(analysis, None, None, None, "most", None)["gallery"]
+    (button, *_) = update_gallery(analysis, None, None, "most")["gallery"]
     index = button.id["index"]
     true, predicted = int(report.labels[index]), int(report.predictions[index])
     assert button.children[1].children == f"{true}→{predicted}"
@@ -210,60 +247,60 @@ def test_thumbnails_carry_labels_and_confidence(report, analysis):
     assert f"true {true}, predicted {predicted}" in button.title
 
 
-@pytest.mark.parametrize("cell_click, true, predicted, order", [
-    ({"points": "junk"}, "3; drop", {"x": 1}, "sideways"),
-    ([1, 2], [3], None, ["least"]),
-    ("points", 2.5, True, {"most": 1}),
+@pytest.mark.parametrize("true, predicted, order", [
+    ("3; drop", {"x": 1}, "sideways"),
+    ([3], None, ["least"]),
+    (2.5, True, {"most": 1}),
 ])
-def test_forged_gallery_values_mean_any(analysis, cell_click, true, predicted, order):
-    view = update_gallery(analysis, cell_click, true, predicted, order, error_ids.CONFUSION)
+def test_forged_gallery_values_mean_any(analysis, true, predicted, order):
+    view = update_gallery(analysis, true, predicted, order)
     assert view["title"].startswith("All ")
 
 
 @pytest.mark.parametrize("inspected", ["ab", [["index", 1]], 7, {"index": [1]}, {"index": 10**30}])
 def test_forged_inspector_state_is_refused_politely(reader, analysis, inspected):
-    view = inspect_digit(reader, analysis, "vanilla", None, inspected, error_ids.PANEL.method)
+    view = inspect_digit(reader, analysis, "vanilla", inspected, error_ids.PANEL.method)
     assert all(value is no_update for key, value in view.items() if key != "message")
 
 
 def test_clicking_a_thumbnail_inspects_it_with_the_draw_tabs_view(reader, report, analysis):
     index = int(analysis.indices[analysis.select()][0])
-    view = inspect_digit(reader, analysis, "vanilla", None, None, {"type": error_ids.THUMBNAIL, "index": index})
+    view = inspect_digit(reader, analysis, "vanilla", None, {"type": error_ids.THUMBNAIL, "index": index})
     assert set(view) == set(INSPECTOR_KEYS)
     predicted = int(report.predictions[index])
     assert view["prediction"] == str(predicted)
-    assert view["title"] == f"Test digit #{index}: true {report.labels[index]}, predicted {predicted}"
-    bars = view["probabilities"]["data"][0]["y"]
-    assert bars == pytest.approx(report.probabilities[index], abs=2e-3)   # the report stores float16
-    assert view["inspected"] == {"index": index, "target": None}
+    assert view["title"] == f"Test digit #{index}: labelled {report.labels[index]}, read as {predicted}"
+    # The bars' heights are rounded to 0.001; the report stores float16.
+    assert bar_probabilities(view["bars"]) == pytest.approx(report.probabilities[index], abs=2e-3)
+    assert view["inspected"] == {"set": "test", "index": index, "target": None}
 
 
 def test_a_doubtful_test_digit_is_not_sure(reader, report, analysis):
     index = int(analysis.indices[analysis.confidence.argmin()])
     assert report.probabilities[index].max() < 0.6, "some test digit leaves any real model in doubt"
-    view = inspect_digit(reader, analysis, "vanilla", None, None, {"type": error_ids.THUMBNAIL, "index": index})
+    view = inspect_digit(reader, analysis, "vanilla", None, {"type": error_ids.THUMBNAIL, "index": index})
     assert view["verdict"].startswith("not sure") and view["card_class"].endswith("uncertain")
 
 
 def test_inspector_bar_click_and_method_explain_the_same_digit(reader, analysis):
     index = int(analysis.indices[analysis.select()][0])
     inspected = {"index": index, "target": None}
-    view = inspect_digit(reader, analysis, "vanilla", bar(2), inspected, error_ids.PANEL.probabilities)
+    view = inspect_digit(reader, analysis, "vanilla", inspected, error_ids.PANEL.chosen_bar, chosen_bar=2)
     assert view["inspected"] == {"index": index, "target": 2}
     assert view["saliency_caption"].startswith("Why 2")
-    assert isinstance(view["probabilities"], Patch) and view["prediction"] is no_update
-    view = inspect_digit(reader, analysis, "integrated_gradients", None, view["inspected"], error_ids.PANEL.method)
+    assert view["bars"][2].to_plotly_json()["props"]["aria-pressed"] == "true" and view["prediction"] is no_update
+    view = inspect_digit(reader, analysis, "integrated_gradients", view["inspected"], error_ids.PANEL.method)
     assert view["saliency_caption"].endswith("Integrated Gradients") and "Why 2" in view["saliency_caption"]
 
 
 def test_inspector_with_nothing_chosen_changes_nothing(reader, analysis):
-    view = inspect_digit(reader, analysis, "smoothgrad", None, None, error_ids.PANEL.method)
+    view = inspect_digit(reader, analysis, "smoothgrad", None, error_ids.PANEL.method)
     assert all(value is no_update for value in view.values())
 
 
 @pytest.mark.parametrize("index", [-1, 10_000, 10**30, "12", True, None, [3]])
 def test_inspecting_a_digit_that_does_not_ship_says_so(reader, analysis, index):
-    view = inspect_digit(reader, analysis, "vanilla", None, None, {"type": error_ids.THUMBNAIL, "index": index})
+    view = inspect_digit(reader, analysis, "vanilla", None, {"type": error_ids.THUMBNAIL, "index": index})
     if index is None:
         assert all(value is no_update for value in view.values())
     else:
@@ -288,30 +325,36 @@ def dash_request(client, output_fragment, values, changed):
     return response
 
 
-def test_the_draw_callback_answers_over_http(client):
-    drawing = fabric_drawing(SAMPLES[2])
-    response = dash_request(client, "prediction.children", {"pad.json_data": drawing, "saliency-method.value": "vanilla"},
-                            "pad.json_data")
+def test_the_live_reading_answers_over_http(client):
+    response = client.post("/" + ROUTE, json={"strokes": pad_drawing(SAMPLES[2]), "method": "vanilla"})
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    values = {(u["id"], u["property"]): u["value"] for u in response.get_json()["outputs"]}
+    assert values[("prediction", "children")] == "2" and values[("draw-message", "children")] == ""
+
+
+def test_garbage_through_the_live_reading_gets_a_message_not_a_traceback(client):
+    response = client.post("/" + ROUTE, json={"strokes": "{{{", "method": "vanilla"})
+    assert response.status_code == 200
+    assert [(u["id"], u["value"][:19]) for u in response.get_json()["outputs"]] == [("draw-message", "Could not read that")]
+    assert client.post("/" + ROUTE, data="{{{", content_type="application/json").status_code == 400
+    assert client.post("/" + ROUTE, data="strokes", content_type="text/plain").status_code == 415
+
+
+def test_a_bar_through_dashs_endpoint_explains_that_class(client):
+    response = dash_request(client, "saliency-caption.children",
+                            {"pad-strokes.data": pad_drawing(SAMPLES[2]), "saliency-method.data": "vanilla",
+                             "chosen-bar.data": 3}, "chosen-bar.data")
     assert response.status_code == 200
     answer = response.get_json()["response"]
-    assert answer["prediction"]["children"] == "2"
-    assert answer["draw-message"]["children"] == ""
+    assert answer["saliency-caption"]["children"] == "Why 3, not 2? Vanilla gradient"
+    assert "prediction" not in answer
 
 
-def test_garbage_through_http_gets_a_message_not_a_traceback(client):
-    response = dash_request(client, "prediction.children", {"pad.json_data": "{{{", "saliency-method.value": "vanilla"},
-                            "pad.json_data")
-    assert response.status_code == 200
+def test_the_filters_through_dashs_endpoint_fill_the_gallery(client):
+    response = dash_request(client, "gallery.children", {"true-filter.data": 3, "predicted-filter.data": 5,
+                                                         "order.data": "least"}, "true-filter.data")
     answer = response.get_json()["response"]
-    assert list(answer) == ["draw-message"]
-    assert answer["draw-message"]["children"].startswith("Could not read that")
-
-
-def test_a_confusion_cell_through_http_fills_the_gallery(client):
-    response = dash_request(client, "gallery.children", {"confusion.clickData": {"points": [{"x": 5, "y": 3}]},
-                                                         "order.value": "least"}, "confusion.clickData")
-    answer = response.get_json()["response"]
-    assert answer["true-filter"]["value"] == 3 and answer["predicted-filter"]["value"] == 5
+    assert answer["gallery-title"]["children"].endswith("true 3 and predicted 5")
     assert all(button["props"]["id"]["type"] == error_ids.THUMBNAIL for button in answer["gallery"]["children"])
 
 
@@ -321,33 +364,63 @@ json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=20),
     lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
     max_leaves=12)
-drawing_texts = st.one_of(
-    st.text(max_size=50),
-    json_values.map(json.dumps),
-    st.lists(st.fixed_dictionaries({"type": st.just("path"), "strokeWidth": json_values,
-                                    "path": st.lists(st.lists(json_values, max_size=5), max_size=6)}),
-             max_size=3).map(lambda objects: json.dumps({"objects": objects})))
-triggers = st.sampled_from([draw_ids.PAD, draw_ids.CLEAR, draw_ids.PANEL.method, draw_ids.PANEL.probabilities, error_ids.CONFUSION,
-                            error_ids.TRUE_FILTER, error_ids.PANEL.method, error_ids.PANEL.probabilities, None]) \
+strokes_data = st.one_of(
+    json_values,
+    st.fixed_dictionaries({"strokes": st.lists(st.lists(st.lists(json_values, max_size=3), max_size=6), max_size=3),
+                           "widths": st.lists(json_values, max_size=3)}))
+triggers = st.sampled_from([draw_ids.STROKES, draw_ids.PANEL.method, draw_ids.PANEL.chosen_bar, draw_ids.CHOSEN_CARD,
+                            error_ids.PANEL.method, error_ids.PANEL.chosen_bar, None]) \
     | st.fixed_dictionaries({"type": st.just(error_ids.THUMBNAIL), "index": json_values}) | json_values
 callback_fuzz = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 @callback_fuzz
-@given(json_data=drawing_texts | json_values, method=json_values | st.sampled_from(["vanilla", "smoothgrad"]),
-       bar_click=json_values, cleared=json_values, target=json_values, trigger=triggers)
-def test_the_draw_callback_answers_anything_without_raising(reader, json_data, method, bar_click, cleared,
-                                                             target, trigger):
-    view = drawing.update_drawing(reader, json_data, method, bar_click, cleared, target, trigger)
+@given(strokes=strokes_data, method=json_values | st.sampled_from(["vanilla", "smoothgrad"]),
+       target=json_values, trigger=triggers, chosen_bar=json_values, chosen_card=json_values)
+def test_the_draw_callback_answers_anything_without_raising(reader, strokes, method, target, trigger, chosen_bar,
+                                                             chosen_card):
+    view = drawing.update_drawing(reader, strokes, method, target, trigger, chosen_bar, chosen_card)
     assert set(view) == set(drawing.OUTPUT_KEYS)
 
 
 @callback_fuzz
-@given(cell_click=json_values, true=json_values, predicted=json_values, order=json_values, trigger=triggers,
-       method=json_values | st.just("vanilla"), bar_click=json_values, inspected=json_values)
-def test_the_error_callbacks_answer_anything_without_raising(reader, analysis, cell_click, true, predicted, order,
-                                                             trigger, method, bar_click, inspected):
-    gallery = update_gallery(analysis, cell_click, true, predicted, order, trigger)
-    assert {"title", "gallery"} <= set(gallery)
-    view = inspect_digit(reader, analysis, method, bar_click, inspected, trigger)
+@given(true=json_values, predicted=json_values, order=json_values, trigger=triggers,
+       method=json_values | st.just("vanilla"), chosen_bar=json_values, inspected=json_values)
+def test_the_error_callbacks_answer_anything_without_raising(reader, analysis, true, predicted, order,
+                                                             trigger, method, chosen_bar, inspected):
+    gallery = update_gallery(analysis, true, predicted, order)
+    assert set(gallery) == {"title", "gallery"}
+    view = inspect_digit(reader, analysis, method, inspected, trigger, chosen_bar)
     assert set(view) == set(INSPECTOR_KEYS)
+
+
+def test_a_training_digit_opens_in_the_inspector_by_request(reader, analysis):
+    index = int(reader.index.bank_indices[0])
+    label = int(reader.index.bank_labels[0])
+    view = inspect_digit(reader, analysis, "vanilla", None, INSPECT_REQUEST, request={"set": "train", "index": index})
+    assert view["title"] == f"Training digit #{index}: labelled {label}, read as {view['prediction']}"
+    assert view["inspected"] == {"set": "train", "index": index, "target": None}
+    assert len(view["neighbours"]) == 8
+
+
+@pytest.mark.parametrize("request_value", [{"set": "train", "index": -5}, {"set": "train", "index": 10**9},
+                                           {"set": "train", "index": 0},     # not among the shipped bank
+                                           {"set": "secret", "index": 1}, {"set": "test", "index": "3"}])
+def test_a_forged_inspect_request_is_refused_politely(reader, analysis, request_value):
+    view = inspect_digit(reader, analysis, "vanilla", None, INSPECT_REQUEST, request=request_value)
+    assert view["message"].startswith("Could not open that") and view["prediction"] is no_update
+
+
+def test_the_live_reading_answers_the_verdict_and_the_costly_map_apart(client):
+    body = {"strokes": pad_drawing(SAMPLES[7]), "method": "integrated_gradients"}
+    verdict = client.post("/" + ROUTE, json={**body, "part": "verdict"}).get_json()
+    values = {u["id"]: u["value"] for u in verdict["outputs"] if u["property"] in ("children", "src")}
+    assert values["prediction"] == "7"
+    assert "saliency" not in values and values["saliency-caption"].endswith("working it out…")
+    explained = client.post("/" + ROUTE, json={**body, "part": "map"}).get_json()
+    values = {u["id"]: u["value"] for u in explained["outputs"] if u["property"] in ("children", "src")}
+    assert "prediction" not in values
+    assert values["saliency"].startswith("data:image/png") and values["saliency-caption"] == "Why 7? Integrated Gradients"
+    # Asked for whole, the answer holds both.
+    whole = client.post("/" + ROUTE, json=body).get_json()
+    assert {"prediction", "saliency"} <= {u["id"] for u in whole["outputs"]}
