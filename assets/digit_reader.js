@@ -23,6 +23,7 @@
   }
 
   var asked = 0;             // answers to an older drawing than the last one sent are dropped
+  var mapWanted = 0;         // the drawing whose costly map may still land; 0 once a bar, card or method asked for another
 
   // The drawing changed: post it for the live reading (dashboard/tabs/draw/live.py) and put the answer on
   // the page; keep the strokes store in step for the callbacks that read it later.
@@ -37,6 +38,7 @@
       read(frame, request, body);
     } else {
       // A costly saliency map is asked for beside the verdict, so it does not hold the verdict back.
+      mapWanted = request;
       read(frame, request, Object.assign({part: "verdict"}, body));
       read(frame, request, Object.assign({part: "map"}, body));
     }
@@ -49,7 +51,7 @@
       method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify(body)
     }).then(function (response) {
       return response.json().then(function (answer) {
-        if (request !== asked) { return null; }
+        if (request !== asked || (body.part === "map" && request !== mapWanted)) { return null; }
         if (!response.ok) { throw new Error(answer.error ? answer.error.message : "the server said " + response.status); }
         apply(answer.outputs);
         return answer;
@@ -60,6 +62,18 @@
       }
       return null;
     });
+  }
+
+  // A bar, a digit card or a saliency method chosen while the drawing's map is on its way asks the Draw tab's
+  // callback for another explanation: the map on its way, for the drawing's own answer, must not land over it.
+  function supersedeMap(event) {
+    var target = event.target;
+    if (!target.closest) { return; }
+    var methodButton = target.closest('[role="group"] button[id]');
+    var isMethod = methodButton && Array.prototype.some.call(document.querySelectorAll(PAD_FRAME), function (frame) {
+      return methodButton.id.indexOf(frame.dataset.method + "--") === 0;
+    });
+    if (isMethod || target.closest("[data-chosen] [data-choice]")) { mapWanted = 0; }
   }
 
   function apply(updates) {
@@ -252,6 +266,7 @@
   document.addEventListener("pointercancel", endStroke, true);
   document.addEventListener("click", undoOrRedo, true);
   document.addEventListener("click", clear, true);
+  document.addEventListener("click", supersedeMap, true);
   document.addEventListener("click", chooseItem, true);
   document.addEventListener("click", chooseChannel, true);
   document.addEventListener("keydown", moveBetweenTabs, true);

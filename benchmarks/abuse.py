@@ -23,14 +23,10 @@ takes the ``Context`` (the server's callback declarations) and returns a ``Reque
 
 import argparse
 import json
-import os
-import socket
 import statistics
-import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Callable
 
 import requests
@@ -40,8 +36,8 @@ from model.artifacts import DEFAULT_MODEL_PATH
 from model.report import EvaluationReport
 from tests.support import costly
 from tests.support.costly import NORMAL_STROKES, NORMAL_WIDTH, data_url, encode, pad_image, pad_png
+from tests.support.servers import start_dashboard, stop
 
-ROOT = Path(__file__).resolve().parents[1]
 PREDICT = "/api/predict"
 DASH = "/_dash-update-component"
 GOAL_RATIO = 10
@@ -365,12 +361,6 @@ CASES += [Case(f"{row}, {name}", option(name, build), f"{kind}, {name}")
 
 # ---------------------------------------------------------------- the server
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 class Server:
     """``python -m dashboard`` on a free port; restartable when a request outlives its timeout."""
 
@@ -379,31 +369,11 @@ class Server:
         self.url = None
 
     def start(self):
-        port = free_port()
-        self.url = f"http://127.0.0.1:{port}"
-        env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
-        self.process = subprocess.Popen([sys.executable, "-m", "dashboard", "--port", str(port)], cwd=Path.cwd(),
-                                        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError("python -m dashboard exited while starting")
-            try:
-                if requests.get(self.url + "/api/health", timeout=5).status_code == 200:
-                    return
-            except requests.RequestException:
-                pass
-            time.sleep(0.5)
-        raise RuntimeError("python -m dashboard did not answer in time")
+        self.process, self.url = start_dashboard(timeout_s=START_TIMEOUT_S)
 
     def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        if self.process:
+            stop(self.process, timeout_s=20)
 
     def restart(self):
         self.stop()

@@ -17,20 +17,16 @@ stroke_to_map_p50_ms=… map_ratio=…`` (goals: ratio <= 2, wire_kb <= 1536, pa
 """
 
 import argparse
+import contextlib
 import os
 import statistics
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 
-import requests
-
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, PAD, draw
+from tests.support.servers import running_dashboard
 from training.drawings import SAMPLES
 
-ROOT = Path(__file__).resolve().parents[1]
 ONE_STROKE_DIGITS = [digit for digit, strokes in sorted(SAMPLES.items()) if len(strokes) == 1]
 FIRST_STROKE = [[[280, 40], [283, 140], [280, 240]]]   # a 1, drawn as soon as the pad appears: a quick stroke
 GOAL_RATIO, GOAL_WIRE_KB, GOAL_READY_MS = 2.0, 1536, 1500
@@ -63,30 +59,6 @@ API_ROUND_TRIP = """async () => {
   const answer = await response.json();
   return {ms: performance.now() - started, digit: answer.digit, status: response.status};
 }"""
-
-
-def start_dashboard(port, log):
-    server = subprocess.Popen([sys.executable, "-m", "dashboard", "--port", str(port)], cwd=ROOT, stdout=log,
-                              stderr=subprocess.STDOUT, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"python -m dashboard exited with {server.returncode}")
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/api/health", timeout=5).status_code == 200:
-                return server
-        except requests.ConnectionError:
-            pass
-        time.sleep(0.3)
-    raise SystemExit("python -m dashboard did not become healthy in 180 s")
-
-
-def free_port():
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def wait_for_answer(page, after_ms, timeout_ms=30_000):
@@ -150,47 +122,49 @@ def stroke_trials(page, count):
     return results
 
 
+@contextlib.contextmanager
+def chromium_on_dashboard():
+    """``python -m dashboard`` and Chromium for one benchmark run: yields ``(browser, url)``."""
+    if not Path(CHROMIUM).exists():
+        raise SystemExit("Debian's chromium is not installed (make browser)")
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as folder, running_dashboard(log_path=Path(folder) / "server.log") as url, \
+            sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        print(f"python -m dashboard on {url}/; Chromium {browser.version}; {os.cpu_count()} CPUs", flush=True)
+        try:
+            yield browser, url + "/"
+        finally:
+            browser.close()
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--strokes", type=int, default=20)
     parser.add_argument("--visits", type=int, default=3, help="first visits, each in a fresh context")
     parser.add_argument("--method", help="the saliency method to choose on the tab first (default: the tab's own)")
     args = parser.parse_args(argv)
-    if not Path(CHROMIUM).exists():
-        raise SystemExit("Debian's chromium is not installed (make browser)")
-    from playwright.sync_api import sync_playwright
-
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/"
-    with tempfile.TemporaryFile() as log:
-        server = start_dashboard(port, log)
-        try:
-            with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-                print(f"python -m dashboard on {url}; Chromium {browser.version}; {os.cpu_count()} CPUs", flush=True)
-                first_visits = []
-                for _ in range(args.visits):
-                    context = browser.new_context(viewport={"width": 1280, "height": 900})
-                    page, wire, count, ready = visit(context, url, FIRST_STROKE)
-                    first_visits.append((wire, count, ready))
-                    print(f"first visit: {wire / 1024:7.1f} KB on the wire in {count} requests; "
-                          f"first stroke answered {ready:6.0f} ms after navigation", flush=True)
-                    if len(first_visits) < args.visits:
-                        context.close()
-                page.close()
-                page, wire, count, ready = visit(context, url, FIRST_STROKE)
-                print(f"return visit: {wire / 1024:7.1f} KB on the wire in {count} requests; "
-                      f"first stroke answered {ready:6.0f} ms after navigation", flush=True)
-                if args.method:
-                    page.locator(f"#saliency-method--{args.method}").click()
-                    page.wait_for_function(f"document.getElementById('saliency-method--{args.method}')"
-                                           ".getAttribute('aria-pressed') === 'true'")
-                print("stroke to answer, and the same drawing through a bare fetch() of the API:", flush=True)
-                trials = stroke_trials(page, args.strokes)
-                browser.close()
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+    with chromium_on_dashboard() as (browser, url):
+        first_visits = []
+        for _ in range(args.visits):
+            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            page, wire, count, ready = visit(context, url, FIRST_STROKE)
+            first_visits.append((wire, count, ready))
+            print(f"first visit: {wire / 1024:7.1f} KB on the wire in {count} requests; "
+                  f"first stroke answered {ready:6.0f} ms after navigation", flush=True)
+            if len(first_visits) < args.visits:
+                context.close()
+        page.close()
+        page, wire, count, ready = visit(context, url, FIRST_STROKE)
+        print(f"return visit: {wire / 1024:7.1f} KB on the wire in {count} requests; "
+              f"first stroke answered {ready:6.0f} ms after navigation", flush=True)
+        if args.method:
+            page.locator(f"#saliency-method--{args.method}").click()
+            page.wait_for_function(f"document.getElementById('saliency-method--{args.method}')"
+                                   ".getAttribute('aria-pressed') === 'true'")
+        print("stroke to answer, and the same drawing through a bare fetch() of the API:", flush=True)
+        trials = stroke_trials(page, args.strokes)
 
     stroke_p50 = statistics.median(t for t, _, _ in trials)
     api_p50 = statistics.median(a for _, a, _ in trials)

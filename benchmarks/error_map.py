@@ -19,11 +19,10 @@ stroke_with_map_p50_ms=… stroke_ratio=…`` (goals: the map within 1000 ms; th
 import argparse
 import os
 import statistics
-import tempfile
 from pathlib import Path
 
-from benchmarks.browser import WATCH_ANSWERS, free_port, start_dashboard, stroke_trials
-from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, PAD
+from benchmarks.browser import WATCH_ANSWERS, chromium_on_dashboard, stroke_trials
+from tests.support.browser import PAD
 
 GOAL_MAP_MS = 1000
 TAB = "tab-errors-page"
@@ -65,43 +64,28 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.model:
         os.environ["DIGIT_READER_MODEL"] = str(Path(args.model).resolve())
-    if not Path(CHROMIUM).exists():
-        raise SystemExit("Debian's chromium is not installed (make browser)")
-    from playwright.sync_api import sync_playwright
+    with chromium_on_dashboard() as (browser, url):
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        opens = []
+        for visit in range(args.opens + 1):
+            page = new_page(context, url)
+            map_ms, confusion_ms = open_the_tab(page)
+            label = "first open (Plotly not cached yet), left out" if visit == 0 else f"open {visit}"
+            print(f"  {label}: map drawn {map_ms or float('nan'):6.0f} ms after the click, confusion matrix "
+                  f"{confusion_ms:6.0f} ms", flush=True)
+            if visit:
+                opens.append((map_ms, confusion_ms))
+            page.close()
 
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/"
-    with tempfile.TemporaryFile() as log:
-        server = start_dashboard(port, log)
-        try:
-            with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-                context = browser.new_context(viewport={"width": 1280, "height": 900})
-                print(f"python -m dashboard on {url}; Chromium {browser.version}; {os.cpu_count()} CPUs", flush=True)
-                opens = []
-                for visit in range(args.opens + 1):
-                    page = new_page(context, url)
-                    map_ms, confusion_ms = open_the_tab(page)
-                    label = "first open (Plotly not cached yet), left out" if visit == 0 else f"open {visit}"
-                    print(f"  {label}: map drawn {map_ms or float('nan'):6.0f} ms after the click, confusion matrix "
-                          f"{confusion_ms:6.0f} ms", flush=True)
-                    if visit:
-                        opens.append((map_ms, confusion_ms))
-                    page.close()
-
-                plain, mapped = new_page(context, url), new_page(context, url)
-                open_the_tab(mapped)
-                mapped.get_by_role("tab", name="Draw").click()
-                without, with_map = [], []
-                for round_ in range(2):      # in turns: a busy machine slows both alike
-                    for name, page, into in (("without the map", plain, without), ("with the map", mapped, with_map)):
-                        print(f"Draw tab, {name} (round {round_ + 1}):", flush=True)
-                        page.bring_to_front()      # a background tab's timers are throttled
-                        into += [trial[0] for trial in stroke_trials(page, args.strokes)]   # stroke to answer
-                browser.close()
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+        plain, mapped = new_page(context, url), new_page(context, url)
+        open_the_tab(mapped)
+        mapped.get_by_role("tab", name="Draw").click()
+        without, with_map = [], []
+        for round_ in range(2):      # in turns: a busy machine slows both alike
+            for name, page, into in (("without the map", plain, without), ("with the map", mapped, with_map)):
+                print(f"Draw tab, {name} (round {round_ + 1}):", flush=True)
+                page.bring_to_front()      # a background tab's timers are throttled
+                into += [trial[0] for trial in stroke_trials(page, args.strokes)]   # stroke to answer
 
     map_p50 = statistics.median(m or float("nan") for m, _ in opens)
     confusion_p50 = statistics.median(c for _, c in opens)

@@ -51,8 +51,9 @@ from model.artifacts import DEFAULT_MODEL_PATH
 from model.report import EvaluationReport
 from benchmarks.saves import SAVES_ENVIRONMENT, limit_bites, limit_check, mixed_phase
 from tests.support.encoders import canvas_png
+from tests.support.servers import free_port
 from tests.support.slow_clients import TRICKLES, slow_clients
-from tests.support.stack import free_port, gunicorn_workers, serve_stack
+from tests.support.stack import gunicorn_workers, serve_stack
 
 ROOT = Path(__file__).resolve().parents[1]
 PREDICT = "/api/predict"

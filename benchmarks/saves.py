@@ -12,17 +12,14 @@
 """
 
 import json
-import os
-import socket
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import requests
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.support.servers import running_dashboard
+
 SAVE_EVERY = 10                     # one request in ten is a save
 RAISED_LIMIT = 1_000_000            # saves a minute per client during the mixed phase
 DEFAULT_LIMIT = 30
@@ -74,28 +71,9 @@ async def mixed_phase(port, valid, expected, clients, seconds):
 def limit_check(attempts=DEFAULT_LIMIT + 10):
     """Start ``python -m dashboard`` at the default limit and save ``attempts`` times from one client.
     Returns ``(statuses, Retry-After of the first 429 or None)``."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3",
-           "DIGIT_READER_DATABASE_URL": f"sqlite:///{_FOLDER / 'limit.sqlite3'}"}
-    env.pop("DIGIT_READER_SAVES_PER_MINUTE", None)
-    env.pop("DIGIT_READER_RATELIMIT_STORAGE", None)
-    log_path = _FOLDER / "limit-server.log"
-    with open(log_path, "w") as log:
-        server = subprocess.Popen([sys.executable, "-m", "dashboard", "--port", str(port)], cwd=ROOT, env=env,
-                                  stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 180
-        while True:
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"the limit check's server did not start:\n{log_path.read_text()[-2000:]}")
-            try:
-                if requests.get(url + "/api/health", timeout=2).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                time.sleep(0.3)
+    env = {"DIGIT_READER_DATABASE_URL": f"sqlite:///{_FOLDER / 'limit.sqlite3'}",
+           "DIGIT_READER_SAVES_PER_MINUTE": None, "DIGIT_READER_RATELIMIT_STORAGE": None}
+    with running_dashboard(env=env, log_path=_FOLDER / "limit-server.log") as url:
         session = requests.Session()
         statuses, retry_after = [], None
         for i in range(attempts):
@@ -106,9 +84,6 @@ def limit_check(attempts=DEFAULT_LIMIT + 10):
             if answer.status_code == 429 and retry_after is None:
                 retry_after = int(answer.headers["Retry-After"])
         return statuses, retry_after
-    finally:
-        server.terminate()
-        server.wait(timeout=60)
 
 
 def limit_bites(statuses, retry_after):

@@ -1,10 +1,13 @@
 """Everyone can use it: axe-core finds no serious or critical WCAG 2.0/2.1/2.2 A or AA violation on any tab,
 in every state a test can reach; everything but drawing works from the keyboard; screen readers hear the
-verdict. (Colour contrast of the saliency palette: tests/fast/test_palette.py; reflow: test_phone.py.)"""
+verdict. (Colour contrast of the saliency palette: tests/fast/test_palette.py; reflow: test_phone.py.)
+
+With ``DIGIT_READER_SCREENSHOTS=docs/screenshots`` the run also saves ``explanations.png`` (every panel open).
+"""
 
 import pytest
 
-from tests.support.browser import AXE, axe_results, draw
+from tests.support.browser import AXE, axe_results, draw, save_screenshot
 from training.drawings import SAMPLES
 
 pytestmark = pytest.mark.browser
@@ -52,6 +55,7 @@ def test_every_tab_in_every_state_has_no_serious_violation(page):
     page.locator("#robustness-content table").wait_for(timeout=30_000)
     page.locator("#activations-content img.sprite").first.wait_for(timeout=30_000)
     assert_accessible(page, "Draw, every panel open")
+    save_screenshot(page, "explanations.png")
     page.get_by_role("button", name="Clear").click()
     draw(page, NUMBER)
     expect_text(page, "#prediction", "427")

@@ -1,23 +1,20 @@
 """The real dashboard in Debian's Chromium: draw with the mouse, read the answer, clear, explore errors.
 
-With ``DIGIT_READER_SCREENSHOTS=docs/screenshots`` the run also saves ``draw.png`` and
-``errors.png`` there (the README's screenshots are taken this way).
+With ``DIGIT_READER_SCREENSHOTS=docs/screenshots`` the run also saves ``draw.png`` and ``number.png``
+there (the README's screenshots are taken this way).
 """
 
-import os
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from model.artifacts import DEFAULT_MODEL_PATH
 from model.report import EvaluationReport
-from tests.support.browser import draw, ink_on_pad
+from tests.support.browser import draw, ink_on_pad, save_screenshot
 from training.drawings import SAMPLES
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = os.environ.get("DIGIT_READER_SCREENSHOTS")
 ANSWER_TIMEOUT_MS = 10_000
 
 
@@ -41,14 +38,6 @@ def click_confusion_cell(page, true, predicted):
     plot_area = page.locator("#confusion .nsewdrag").first.bounding_box()
     page.mouse.click(plot_area["x"] + (predicted + 0.5) / 10 * plot_area["width"],
                      plot_area["y"] + (true + 0.5) / 10 * plot_area["height"])
-
-
-def save_screenshot(page, name):
-    if SCREENSHOTS:
-        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
-        page.mouse.move(0, 0)   # no hover label in the picture
-        page.wait_for_timeout(300)
-        page.screenshot(path=str(Path(SCREENSHOTS) / name), full_page=True)
 
 
 def test_draw_read_live_clear_and_explore_the_errors(page):
@@ -112,7 +101,6 @@ def test_draw_read_live_clear_and_explore_the_errors(page):
     thumbnails.first.click()
     expect(page.locator("#inspector-prediction")).to_have_text(str(predicted), timeout=ANSWER_TIMEOUT_MS)
     expect(page.locator("#inspector-title")).to_contain_text(f"labelled {true}, read as {predicted}")
-    save_screenshot(page, "errors.png")
 
     # Back on the Draw tab, the pad still holds its drawing beside its answer.
     page.get_by_role("tab", name="Draw").click()
@@ -135,6 +123,7 @@ def test_a_number_written_with_the_mouse_is_read_whole(page):
     expect(page.locator("#saliency-caption")).to_have_text("Why 7? Integrated Gradients", timeout=ANSWER_TIMEOUT_MS)
     expect(cards.nth(2)).to_have_attribute("aria-pressed", "true")
     expect(page.locator("#prediction")).to_have_text("427")
+    save_screenshot(page, "number.png")
     assert page.errors == []
 
 
@@ -151,4 +140,31 @@ def test_a_similar_training_digit_opens_in_the_inspector(page):
     expect(page.locator("#inspector-title")).to_contain_text("Training digit #", timeout=ANSWER_TIMEOUT_MS)
     expect(page.locator("#inspector-title")).to_contain_text("labelled 7")
     expect(page.locator("#inspector h2")).to_be_focused()
+    assert page.errors == []
+
+
+def test_a_late_map_does_not_land_over_a_class_chosen_meanwhile(page):
+    """The live map is held back until a bar's explanation is on screen, then let through: it is dropped."""
+    from playwright.sync_api import expect
+
+    held = []
+
+    def hold_maps(route):
+        if (route.request.post_data_json or {}).get("part") == "map":
+            held.append(route)
+        else:
+            route.continue_()
+
+    page.route("**/_live/draw", hold_maps)
+    draw(page, SAMPLES[7])
+    expect(page.locator("#prediction")).to_have_text("7", timeout=ANSWER_TIMEOUT_MS)
+    page.locator("#probabilities [data-choice='1']").click()
+    caption = page.locator("#saliency-caption")
+    expect(caption).to_have_text("Why 1, not 7? Integrated Gradients", timeout=ANSWER_TIMEOUT_MS)
+    assert held, "the live reading asked for no separate map"
+    with page.expect_response("**/_live/draw"):
+        for route in held:
+            route.continue_()
+    page.wait_for_timeout(300)
+    expect(caption).to_have_text("Why 1, not 7? Integrated Gradients")
     assert page.errors == []

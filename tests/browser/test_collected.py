@@ -6,21 +6,18 @@ With ``DIGIT_READER_SCREENSHOTS=DIR`` the run also saves ``collected.png`` (1280
 ``collected-phone.png`` (390 wide) there.
 """
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 
 from dashboard import create_app
 from dashboard.components.drawing_pad import PAD_WIDTH
-from tests.support.browser import PAD, draw, pad_scale
+from tests.support.browser import PAD, draw, pad_scale, save_screenshot
 from training.drawings import SAMPLES
 
 pytestmark = pytest.mark.browser
 
 TOKEN = "browser-admin-token-" + "0123456789abcdef" * 2
-SCREENSHOTS = os.environ.get("DIGIT_READER_SCREENSHOTS")
 ANSWER_TIMEOUT_MS = 10_000
 DESKTOP = {"width": 1280, "height": 900}
 
@@ -54,14 +51,6 @@ def visit(browser, server):
     yield open_page
     for context in contexts:
         context.close()
-
-
-def save_screenshot(page, name):
-    if SCREENSHOTS:
-        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
-        page.mouse.move(0, 0)
-        page.wait_for_timeout(300)
-        page.screenshot(path=str(Path(SCREENSHOTS) / name), full_page=True)
 
 
 def draw_and_say(page, digit, drawn):

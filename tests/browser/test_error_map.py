@@ -10,8 +10,8 @@ import pytest
 
 from model.artifacts import DEFAULT_MODEL_PATH
 from model.report import EvaluationReport
-from tests.browser.test_browser import ANSWER_TIMEOUT_MS, save_screenshot
-from tests.support.browser import AXE, axe_results, draw
+from tests.browser.test_browser import ANSWER_TIMEOUT_MS
+from tests.support.browser import AXE, axe_results, draw, save_screenshot
 from training.drawings import SAMPLES
 
 pytestmark = pytest.mark.browser

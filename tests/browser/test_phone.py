@@ -1,9 +1,12 @@
-"""On a phone: the pad fits the screen, a finger draws, and the verdict is in view while drawing."""
+"""On a phone: the pad fits the screen, a finger draws, and the verdict is in view while drawing.
+
+With ``DIGIT_READER_SCREENSHOTS=docs/screenshots`` the run also saves ``draw-phone.png`` (390 wide) there.
+"""
 
 import pytest
 
 from dashboard.components.drawing_pad import PAD_WIDTH
-from tests.support.browser import PAD, draw_with_touch, ink_on_pad, pad_scale
+from tests.support.browser import PAD, draw_with_touch, ink_on_pad, pad_scale, save_screenshot
 from training.drawings import SAMPLES
 
 pytestmark = pytest.mark.browser
@@ -38,6 +41,7 @@ def test_a_finger_draws_and_the_verdict_stays_in_view(phone):
     assert ink_on_pad(phone) > 0
     assert phone.evaluate("window.scrollY") == 0
     assert in_view(phone, "#prediction") and in_view(phone, "#verdict") and in_view(phone, PAD)
+    save_screenshot(phone, "draw-phone.png", full_page=False)   # what the person sees while drawing
     assert phone.errors == []
 
 

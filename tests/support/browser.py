@@ -1,12 +1,24 @@
 """Driving the dashboard in Debian's Chromium (Playwright cannot download its own browser here): its
-launch arguments, drawing on the pad with the mouse or a finger as a person does, and axe-core's checks."""
+launch arguments, drawing on the pad with the mouse or a finger as a person does, axe-core's checks, and
+the README's screenshots (saved by the browser tests when ``DIGIT_READER_SCREENSHOTS`` names a folder)."""
 
+import os
 from pathlib import Path
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 PAD = "canvas.upper-canvas"
+SCREENSHOTS = os.environ.get("DIGIT_READER_SCREENSHOTS")
+
+
+def save_screenshot(page, name, full_page=True):
+    """With ``DIGIT_READER_SCREENSHOTS=docs/screenshots``, save the page there as ``name``."""
+    if SCREENSHOTS:
+        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+        page.mouse.move(0, 0)   # no hover label in the picture
+        page.wait_for_timeout(300)
+        page.screenshot(path=str(Path(SCREENSHOTS) / name), full_page=full_page)
 
 
 def draw(page, strokes):

@@ -1,11 +1,24 @@
-"""Talking HTTP to a live server the way clients and attackers do: raw bytes, chunked bodies, and
-the checks every JSON error and Dash page must pass."""
+"""Talking HTTP to a live server the way clients and attackers do: JSON posts, raw bytes, chunked bodies,
+and the checks every JSON error and Dash page must pass."""
 
 import json
 import re
 import socket
 
+import requests
+
 PREDICT = "/api/predict"
+
+
+def post_json(base_url, payload, path=PREDICT):
+    return requests.post(base_url + path, json=payload, timeout=60)
+
+
+def predict(base_url, payload, path=PREDICT):
+    """POST ``payload``; its JSON answer, which must come with a 200."""
+    response = post_json(base_url, payload, path)
+    assert response.status_code == 200, response.text[:300]
+    return response.json()
 
 
 def raw_http(base_url, request_bytes, timeout=10):

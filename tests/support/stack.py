@@ -7,7 +7,6 @@ import os
 import re
 import runpy
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,17 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from deploy.serve import find_nginx
+from tests.support.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 LAUNCHER = ROOT / "deploy" / "serve.py"
 STARTED = re.compile(r"started gunicorn \(pid (\d+)\) and nginx \(pid (\d+)\)")
 READY = re.compile(r"Digit Reader serving on \S+ \(nginx pid \d+, gunicorn pid \d+\)")
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def nginx_installed():

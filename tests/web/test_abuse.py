@@ -10,12 +10,6 @@ requests; then the headers, and the other costly requests the benchmark found.
 import base64
 import json
 import logging
-import os
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import pytest
 import requests
@@ -27,14 +21,10 @@ from model.preprocessing.strokes import MAX_STROKE_POINTS
 from model.report import EvaluationReport
 from tests.support import costly
 from tests.support.costly import data_url, pad_png
-from tests.support.http import PREDICT, assert_json_error
+from tests.support.http import PREDICT, assert_json_error, post_json
+from tests.support.servers import running_dashboard
 
-ROOT = Path(__file__).resolve().parents[2]
 DASH = "/_dash-update-component"
-
-
-def post_json(url, payload, path=PREDICT):
-    return requests.post(url + path, json=payload, timeout=60)
 
 
 def post_raw(url, body, path=PREDICT, content_type="application/json"):
@@ -250,28 +240,12 @@ def test_x_frame_options_matches_frame_ancestors(frame_ancestors, header):
 @pytest.mark.slow
 def test_python_m_dashboard_sends_no_server_banner():
     """Werkzeug's dev server announces ``Werkzeug/x Python/y`` on every answer; ours does not."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-m", "dashboard", "--port", str(port)], cwd=ROOT,
-                              env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                health = requests.get(f"http://127.0.0.1:{port}/api/health", timeout=30)
-                break
-            except requests.ConnectionError:
-                assert server.poll() is None and time.monotonic() < deadline
-                time.sleep(0.5)
-        page = requests.get(f"http://127.0.0.1:{port}/", timeout=30)
+    with running_dashboard() as url:
+        health = requests.get(url + "/api/health", timeout=30)
+        page = requests.get(url + "/", timeout=30)
         for response in (health, page):
             assert response.status_code == 200 and "Server" not in response.headers, response.headers
             assert "Werkzeug" not in str(response.headers) and "Date" in response.headers
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 # ---------------------------------------------------------------- what the benchmark found besides

@@ -12,7 +12,7 @@ from PIL import Image
 
 from dashboard.api.serialize import reading_json
 from tests.support.encoders import canvas_png, data_url, encoded
-from tests.support.http import PREDICT
+from tests.support.http import PREDICT, predict
 
 
 @pytest.fixture(scope="module")
@@ -20,12 +20,6 @@ def digits(mnist_test):
     """The first 40 MNIST test digits as drawing-pad PNGs, with their labels."""
     images, labels = mnist_test
     return [(canvas_png(images[i]), int(labels[i])) for i in range(40)]
-
-
-def predict(base_url, payload):
-    response = requests.post(base_url + PREDICT, json=payload, timeout=30)
-    assert response.status_code == 200, response.text[:300]
-    return response.json()
 
 
 def test_health_answers_once_the_model_is_loaded(live_server, reader):

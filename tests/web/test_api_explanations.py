@@ -2,22 +2,11 @@
 
 import numpy as np
 import pytest
-import requests
 
 from tests.support.encoders import canvas_png, data_url
-from tests.support.http import PREDICT, assert_json_error
+from tests.support.http import assert_json_error, post_json, predict
 
 SEVEN = {"strokes": [[[78, 56], [204, 56], [120, 244]]], "width": 22}
-
-
-def post(base_url, payload):
-    return requests.post(base_url + PREDICT, json=payload, timeout=60)
-
-
-def predict(base_url, payload):
-    response = post(base_url, payload)
-    assert response.status_code == 200, response.text[:300]
-    return response.json()
 
 
 @pytest.fixture(scope="module")
@@ -83,10 +72,10 @@ def test_a_blank_drawing_has_nothing_to_explain(live_server):
 def test_robustness_must_be_a_boolean(live_server, robustness):
     # Refused before any decoding, whatever the drawing.
     for drawing in (SEVEN, {"strokes": []}, {"image": "data:image/png;base64,!!!"}):
-        assert_json_error(post(live_server, {**drawing, "robustness": robustness}), 400, "invalid_robustness")
+        assert_json_error(post_json(live_server, {**drawing, "robustness": robustness}), 400, "invalid_robustness")
 
 
 @pytest.mark.parametrize("counterfactual", [-1, 10, 3.0, "3", True, False, None, [3], {"target": 3}, 1e9])
 def test_counterfactual_must_be_a_digit(live_server, counterfactual):
     for drawing in (SEVEN, {"strokes": []}, {"image": "data:image/png;base64,!!!"}):
-        assert_json_error(post(live_server, {**drawing, "counterfactual": counterfactual}), 400, "invalid_counterfactual")
+        assert_json_error(post_json(live_server, {**drawing, "counterfactual": counterfactual}), 400, "invalid_counterfactual")

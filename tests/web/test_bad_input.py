@@ -4,7 +4,6 @@ Against the real threaded HTTP server and the real model (issue 4's list, in its
 """
 
 import base64
-import io
 import json
 
 import numpy as np
@@ -14,8 +13,8 @@ from PIL import Image
 
 from dashboard.settings import DEFAULT_MAX_BODY_BYTES
 from model.reading import Status
-from tests.support.encoders import canvas_png, crafted_png, data_url, encoded
-from tests.support.http import PREDICT, assert_json_error, chunked_post, raw_http
+from tests.support.encoders import crafted_png, data_url, encoded
+from tests.support.http import PREDICT, assert_json_error, chunked_post, post_json, raw_http
 
 
 @pytest.fixture(scope="module")
@@ -29,10 +28,6 @@ def seven(mnist_test):
 def post_raw(base_url, body, content_type="application/json", path=PREDICT):
     headers = {} if content_type is None else {"Content-Type": content_type}
     return requests.post(base_url + path, data=body, headers=headers, timeout=30)
-
-
-def post_json(base_url, payload):
-    return requests.post(base_url + PREDICT, json=payload, timeout=30)
 
 
 # ---------------------------------------------------------------- the body itself

@@ -8,21 +8,11 @@ import requests
 from dashboard.api.serialize import reading_json
 from tests.support.drawn import pad_png
 from tests.support.encoders import data_url
-from tests.support.http import PREDICT, assert_json_error
+from tests.support.http import assert_json_error, post_json, predict
 from training.drawings import SAMPLES, non_digit_drawing
 
 STAR = non_digit_drawing("star", np.random.default_rng(1))
 DOT = [[[140, 140]]]
-
-
-def post(base_url, payload):
-    return requests.post(base_url + PREDICT, json=payload, timeout=30)
-
-
-def predict(base_url, payload):
-    response = post(base_url, payload)
-    assert response.status_code == 200, response.text[:300]
-    return response.json()
 
 
 @pytest.mark.parametrize("k", [1, 5, 32])
@@ -51,13 +41,13 @@ def test_no_neighbours_unless_asked_and_none_for_a_blank_drawing(live_server):
 
 @pytest.mark.parametrize("bad", [0, 33, -1, 2.0, 2.5, True, False, "5", None, [3], {"k": 3}, 10 ** 30])
 def test_a_bad_neighbour_count_is_a_json_400(live_server, bad):
-    response = post(live_server, {"strokes": SAMPLES[7], "width": 20, "neighbours": bad})
+    response = post_json(live_server, {"strokes": SAMPLES[7], "width": 20, "neighbours": bad})
     error = assert_json_error(response, 400, "invalid_neighbours")
     assert "1 to 32" in error["message"]
 
 
 def test_the_neighbour_count_is_checked_before_the_drawing_is_decoded(live_server):
-    response = post(live_server, {"image": "not base64 at all %%%", "neighbours": 99})
+    response = post_json(live_server, {"image": "not base64 at all %%%", "neighbours": 99})
     assert_json_error(response, 400, "invalid_neighbours")
 
 

@@ -9,12 +9,8 @@ The servers here are real processes (``python -m dashboard``) with the database 
 import concurrent.futures
 import os
 import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
 
 import pytest
 import requests
@@ -25,40 +21,18 @@ from dashboard import create_app
 from store import Database, Viewer, list_drawings
 from store.drawings import MAX_PAGE
 from tests.support.databases import POSTGRES_URL, postgres_schema, require_service
+from tests.support.servers import start_dashboard
 from tests.support.tcp_proxy import TcpProxy
 from tests.web.test_drawings_api import ONE, SEVEN
 
 pytestmark = pytest.mark.slow
-ROOT = Path(__file__).resolve().parents[2]
 CLIENTS = 32
 
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def start_server(database_url, log_path):
-    port = free_port()
-    env = {**os.environ, "DIGIT_READER_DATABASE_URL": database_url, "DIGIT_READER_SAVES_PER_MINUTE": "1000000",
-           "TF_CPP_MIN_LOG_LEVEL": "3"}
-    with open(log_path, "w") as log:
-        server = subprocess.Popen([sys.executable, "-m", "dashboard", "--port", str(port)], cwd=ROOT, env=env,
-                                  stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise AssertionError(f"the server exited: {Path(log_path).read_text()[-2000:]}")
-        try:
-            if requests.get(url + "/api/health", timeout=2).status_code == 200:
-                return server, url
-        except requests.ConnectionError:
-            pass
-        time.sleep(0.3)
-    server.kill()
-    raise AssertionError("the server did not become ready")
+    """``python -m dashboard`` on ``database_url`` with no save limit a test could reach: ``(process, url)``."""
+    return start_dashboard(env={"DIGIT_READER_DATABASE_URL": database_url, "DIGIT_READER_SAVES_PER_MINUTE": "1000000"},
+                           log_path=log_path)
 
 
 def stored_ids(database_url):

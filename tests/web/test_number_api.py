@@ -1,6 +1,7 @@
 """``POST /api/number`` through a real HTTP server and the real model: its answer's shape, that it is
 the shared reader's answer, and that it refuses what ``/api/predict`` refuses, the same way."""
 
+import functools
 import json
 
 import numpy as np
@@ -10,20 +11,17 @@ import requests
 from dashboard.api.serialize import number_json
 from model.segmentation import MAX_DIGITS
 from tests.support.encoders import crafted_png, data_url, encoded
-from tests.support.http import PREDICT, assert_json_error
+from tests.support.http import PREDICT, assert_json_error, post_json
 from training.drawings import line
 from training.numbers import number_drawing, number_png
 
 NUMBER = "/api/number"
+post = functools.partial(post_json, path=NUMBER)
 
 
 @pytest.fixture(scope="module")
 def drawing():
     return number_drawing("4207", np.random.default_rng(5), "apart")
-
-
-def post(base_url, payload, path=NUMBER):
-    return requests.post(base_url + path, json=payload, timeout=30)
 
 
 def test_a_number_has_the_documented_shape(live_server, drawing):

@@ -23,7 +23,7 @@ from dashboard.api import create_api_blueprint
 from dashboard.settings import DEFAULT_MAX_BODY_BYTES, Settings, SettingsError
 from model.artifacts import DEFAULT_MODEL_PATH, report_arrays_path, report_path
 from tests.support.http import PREDICT, chunked_post, dash_config, raw_http
-from tests.support.stack import free_port
+from tests.support.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -26,8 +26,9 @@ import requests
 
 from dashboard.settings import DEFAULT_MAX_BODY_BYTES
 from tests.support.http import PREDICT, chunked_post, dash_config, raw_http
+from tests.support.servers import free_port
 from tests.support.slow_clients import TRICKLES, slow_clients
-from tests.support.stack import LAUNCHER, ROOT, free_port, nginx_installed, serve_stack
+from tests.support.stack import LAUNCHER, ROOT, nginx_installed, serve_stack
 
 pytestmark = [
     pytest.mark.slow,
