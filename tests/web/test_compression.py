@@ -1,5 +1,6 @@
 """Compressed answers on the dashboard's own routes only: Brotli or gzip as the browser asks, the same
-bytes once decompressed, long cache lifetimes for fingerprinted files, and a host app's pages untouched."""
+bytes once decompressed, long cache lifetimes for fingerprinted files, revalidation for the others, and a
+host app's pages untouched."""
 
 import gzip
 import re
@@ -48,6 +49,17 @@ def test_fingerprinted_files_are_cached_for_a_year(live_server, bundle_path):
     page = requests.get(live_server + "/", timeout=10).text
     stylesheet = re.search(r'href="(/assets/style\.css\?m=[^"]+)"', page).group(1)
     assert "max-age=31536000" in get(live_server + stylesheet, "br").headers["Cache-Control"]
+
+
+def test_a_compressed_copy_of_an_unfingerprinted_file_is_revalidated_not_sent_again(live_server):
+    plotly = live_server + "/_dash-component-suites/plotly/package_data/plotly.min.js"
+    first = get(plotly, "br")
+    assert first.status_code == 200 and first.headers["Content-Encoding"] == "br"
+    tag = first.headers["ETag"]
+    again = requests.get(plotly, headers={"Accept-Encoding": "br", "If-None-Match": tag}, timeout=30)
+    assert again.status_code == 304 and again.content == b""
+    changed = requests.get(plotly, headers={"Accept-Encoding": "br", "If-None-Match": '"another-br"'}, timeout=30)
+    assert changed.status_code == 200 and len(changed.content) > 1_000_000
 
 
 def test_callbacks_and_layouts_are_compressed_too(live_server):
