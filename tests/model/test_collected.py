@@ -265,6 +265,7 @@ def test_a_click_opens_the_drawing_read_again_by_the_current_model(reader, datab
     assert "this model read it as 3" in view["details"]
     assert view["opened"] == {"id": drawing.id, "target": None} and view["delete_hidden"] is False
     assert view["confirm_hidden"] is True and view["saliency"].startswith("data:image/png")
+    assert len(view["neighbours"]) == 8      # its nearest training digits, as on the Draw tab
     # A bar explains that class, the same drawing.
     explained = inspector.inspect_drawing(reader, database, ALICE, "vanilla", view["opened"], 0,
                                           ids.PANEL.chosen_bar, 8)

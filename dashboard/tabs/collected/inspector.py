@@ -7,7 +7,8 @@ two clicks (Delete, then "Yes, delete it").
 
 from dash import no_update
 
-from dashboard.components.reading_panel import percent, render_explanation, render_reading, requested_methods
+from dashboard.components.reading_panel import (neighbours_for, percent, render_explanation, render_reading,
+                                                 requested_methods)
 from dashboard.tabs.collected import ids
 from model.errors import BadInput
 from model.reading import Reading, Status
@@ -45,13 +46,15 @@ def inspect_drawing(reader, database, viewer, method, opened, changed, trigger, 
         drawing = get_drawing(database, viewer, opened["id"]) if is_drawing_id(opened["id"]) else None
         if drawing is None:
             return {**unchanged, "message": NOT_THERE}
+        count, pixels_of = neighbours_for(reader)
         reading = reader.read_pixels(drawing.model_input, methods=requested_methods(method),
-                                     target=opened.get("target"))
+                                     target=opened.get("target"), neighbours=count)
     except StoreUnavailable:
         return {**unchanged, "message": UNAVAILABLE}
     except BadInput as error:
         return {**unchanged, "message": f"Could not open that: {error.message}"}
-    view = render_reading(reading, method, EMPTY_VERDICT) if new_drawing else render_explanation(reading, method)
+    view = (render_reading(reading, method, EMPTY_VERDICT, pixels_of=pixels_of) if new_drawing
+            else render_explanation(reading, method))
     return {
         **view,
         "title": f"Drawing #{drawing.id}: labelled {drawing.label}",
