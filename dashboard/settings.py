@@ -117,8 +117,13 @@ def parse_frame_ancestors(raw):
     return " ".join(sources)
 
 
+def _is_whole(raw):
+    """A whole number as a Flask config gives it (an int, never a bool) or as the environment does (digits)."""
+    return not isinstance(raw, bool) and (isinstance(raw, int) or (isinstance(raw, str) and raw.isdigit()))
+
+
 def parse_body_limit(raw):
-    if isinstance(raw, bool) or not (isinstance(raw, int) or (isinstance(raw, str) and raw.isdigit())):
+    if not _is_whole(raw):
         raise SettingsError("give a whole number of bytes")
     value = int(raw)
     if not 64 * 1024 <= value <= 64 * 1024 * 1024:
@@ -129,8 +134,7 @@ def parse_body_limit(raw):
 def parse_proxy_count(raw):
     # Each trusted proxy lets one more hop of X-Forwarded-For be believed: too many and a client's
     # own forged entry becomes its address.
-    whole = not isinstance(raw, bool) and (isinstance(raw, int) or (isinstance(raw, str) and raw.isdigit()))
-    if not whole or not 0 <= int(raw) <= 5:
+    if not _is_whole(raw) or not 0 <= int(raw) <= 5:
         raise SettingsError("give the number of proxies in front of the server, 0 to 5")
     return int(raw)
 
@@ -157,8 +161,7 @@ def parse_secret(raw):
 
 
 def parse_saves_per_minute(raw):
-    whole = not isinstance(raw, bool) and (isinstance(raw, int) or (isinstance(raw, str) and raw.isdigit()))
-    if not whole or not 1 <= int(raw) <= 1_000_000:
+    if not _is_whole(raw) or not 1 <= int(raw) <= 1_000_000:
         raise SettingsError("give a whole number of saves from 1 to 1000000")
     return int(raw)
 
