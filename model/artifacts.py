@@ -11,6 +11,8 @@ import hashlib
 import json
 from pathlib import Path
 
+import numpy as np
+
 MODEL_DIR = Path(__file__).resolve().parent
 DEFAULT_MODEL_PATH = MODEL_DIR / "digit_cnn.keras"
 
@@ -54,3 +56,10 @@ def expected_model_sha256(model_path):
     """The model hash its report records, or None when no report ships beside it."""
     path = report_path(model_path)
     return json.loads(path.read_text()).get("model_sha256") if path.exists() else None
+
+
+def subset_position(indices, index):
+    """Where data-set position ``index`` sits in ``indices`` (a shipped subset's sorted positions: the
+    gallery's test digits, the bank's training digits), or None when that digit does not ship."""
+    position = int(np.searchsorted(indices, index))
+    return position if position < len(indices) and indices[position] == index else None

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from model.artifacts import ModelError, report_arrays_path, report_path
+from model.artifacts import ModelError, report_arrays_path, report_path, subset_position
 
 
 @dataclass
@@ -44,8 +44,8 @@ class EvaluationReport:
 
     def image(self, test_index):
         """The 28x28 pixels of a gallery test digit (``KeyError`` for one that does not ship)."""
-        position = np.searchsorted(self.gallery_indices, test_index)
-        if position >= len(self.gallery_indices) or self.gallery_indices[position] != test_index:
+        position = subset_position(self.gallery_indices, test_index)
+        if position is None:
             raise KeyError(test_index)
         return self.gallery_images[position]
 

@@ -17,7 +17,7 @@ import numpy as np
 
 from model.analysis.neighbours import Neighbour, nearest, unit_rows
 from model.analysis.not_a_digit import ClassGaussians, NotADigitScore
-from model.artifacts import ModelError, index_path
+from model.artifacts import ModelError, index_path, subset_position
 
 FORMAT = 1
 
@@ -61,8 +61,8 @@ class EmbeddingIndex:
 
     def bank_image(self, training_index):
         """The 28x28 pixels of a bank digit by its position in the training set (``KeyError`` if not in the bank)."""
-        position = np.searchsorted(self.bank_indices, training_index)
-        if position >= len(self.bank_indices) or self.bank_indices[position] != training_index:
+        position = subset_position(self.bank_indices, training_index)
+        if position is None:
             raise KeyError(training_index)
         return self.bank_images[position]
 

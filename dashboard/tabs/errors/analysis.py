@@ -11,6 +11,7 @@ from dash import html
 
 from dashboard.components.images import image_url
 from dashboard.tabs.errors import ids
+from model.artifacts import subset_position
 
 ORDERS = {"least": "least confident first", "most": "most confident first", "suspicion": "most suspicious first"}
 SHOWS = {"mistakes": "misclassified", "label_issues": "suspected label errors", "selection": "map selection"}
@@ -43,8 +44,7 @@ class ErrorAnalysis:
 
     def position(self, test_index):
         """The position of a test digit among ``indices``, or None for one whose pixels do not ship."""
-        position = int(np.searchsorted(self.indices, test_index))
-        return position if position < len(self.indices) and self.indices[position] == test_index else None
+        return subset_position(self.indices, test_index)
 
     def select(self, true=None, predicted=None, order="least", show="mistakes", selection=None):
         """Positions, ordered by confidence or suspicion (``order``), of the digits ``show`` asks for: the mistakes (or,

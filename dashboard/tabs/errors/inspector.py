@@ -10,6 +10,7 @@ from dashboard.components.reading_panel import (INSPECT_REQUEST, neighbours_for,
                                                 render_reading, requested_methods)
 from dashboard.tabs.errors import ids
 from dashboard.tabs.errors.analysis import suspicion
+from model.artifacts import subset_position
 from model.errors import BadInput
 
 EMPTY_VERDICT = "pick a digit in the gallery"
@@ -83,11 +84,10 @@ def digit_pixels(reader, report, digit_set, index):
     if digit_set == "train":
         if reader.index is None:
             raise BadInput("invalid_index", "This model ships no training digits.")
-        try:
-            position = int(reader.index.bank_indices.searchsorted(index))
-            return reader.index.bank_image(index), int(reader.index.bank_labels[position])
-        except (KeyError, IndexError):
-            raise BadInput("invalid_index", f"Training digit #{index} is not among the shipped ones.") from None
+        position = subset_position(reader.index.bank_indices, index)
+        if position is None:
+            raise BadInput("invalid_index", f"Training digit #{index} is not among the shipped ones.")
+        return reader.index.bank_images[position], int(reader.index.bank_labels[position])
     if not 0 <= index < len(report.labels):
         raise BadInput("invalid_index", "That is not a test digit.")
     if reader.index is not None:
