@@ -102,6 +102,12 @@ ADMIN_SESSION_S = 3600                   # an admin signs in again after an hour
 _ADMIN_SALT = "digit-reader-admin:"
 
 
+def viewer_is_admin(sessions):
+    """True when ``sessions`` (an ``AdminSessions``, or None without an admin) has the admin signed in on
+    this request."""
+    return sessions is not None and sessions.in_request()
+
+
 class AdminSessions:
     """The admin signed in on the Collected tab, remembered for an hour; the token never leaves the server.
 

@@ -21,6 +21,7 @@ from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import NotFound, Unauthorized
 
 from dashboard.api.requests import json_object, read_drawing, require
+from dashboard.access import viewer_is_admin
 from dashboard.api.serialize import decode_data_url
 from dashboard.http_errors import json_error
 from dashboard.limits import too_many_saves
@@ -58,7 +59,7 @@ def add_drawing_routes(api, reader, services):
         answer = {"id": saved.id, "label": saved.label, "predicted": saved.predicted,
                   "confidence": round(saved.confidence, 6)}
         location = flask.url_for(".one_drawing", drawing_id=saved.id)
-        return answer, 201, {"Location": location, "Cache-Control": "no-store"}
+        return answer, 201, {"Location": location}
 
     @api.get("/drawings")
     def drawings():
@@ -74,8 +75,7 @@ def add_drawing_routes(api, reader, services):
         if page.next_before is not None:
             query = {key: value for key, value in args.items() if key not in ("limit", "before")}
             following = flask.url_for(".drawings", **query, limit=limit, before=page.next_before)
-        return {"drawings": [summary(drawing) for drawing in page.drawings], "next": following}, 200, \
-            {"Cache-Control": "no-store"}
+        return {"drawings": [summary(drawing) for drawing in page.drawings], "next": following}
 
     @api.get("/drawings/<int:drawing_id>")
     def one_drawing(drawing_id):
@@ -83,7 +83,7 @@ def add_drawing_routes(api, reader, services):
         drawing = get_drawing(database, Viewer.admin(), drawing_id)
         if drawing is None:
             raise NotFound(f"There is no drawing {drawing_id}.")
-        return detail(drawing), 200, {"Cache-Control": "no-store"}
+        return detail(drawing), 200
 
     @api.delete("/drawings/<int:drawing_id>")
     def delete_one(drawing_id):
@@ -96,7 +96,7 @@ def add_drawing_routes(api, reader, services):
     def export():
         # The Collected tab's download links: a signed-in admin's session cookie stands in for the token
         # (dashboard/access.py, AdminSessions); this read-only download is the one route it opens.
-        if not (services.admin_sessions is not None and services.admin_sessions.in_request()):
+        if not viewer_is_admin(services.admin_sessions):
             require_admin(admin)
         kind = flask.request.args.get("format", "npz")
         if kind not in EXPORTS:
@@ -105,7 +105,7 @@ def add_drawing_routes(api, reader, services):
         media_type, name = EXPORTS[kind]
         content = idx_zip(files) if kind == "idx" else files[NPZ_FILE]
         return flask.Response(content, mimetype=media_type, headers={
-            "Content-Disposition": f"attachment; filename={name}", "Cache-Control": "no-store"})
+            "Content-Disposition": f"attachment; filename={name}"})
 
     api.register_error_handler(StoreUnavailable, database_unavailable)
     api.register_error_handler(RateLimitExceeded, too_many_saves)

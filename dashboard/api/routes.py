@@ -42,8 +42,8 @@ def create_api_blueprint(reader, name="digit_reader_api", services=None):
     @api.get("/health")
     def health():
         if reader is None:
-            return {"status": "loading"}, 503, {"Retry-After": "5", "Cache-Control": "no-store"}
-        return {"status": "ok", "model_sha256": reader.classifier.sha256}, 200, {"Cache-Control": "no-store"}
+            return {"status": "loading"}, 503, {"Retry-After": "5"}
+        return {"status": "ok", "model_sha256": reader.classifier.sha256}
 
     @api.post("/predict")
     def predict():

@@ -18,10 +18,6 @@ WRONG_TOKEN = "That is not the admin token."
 OUTPUT_KEYS = ("message", "token", "session")
 
 
-def viewer_is_admin(sessions):
-    return sessions is not None and sessions.in_request()
-
-
 def sign_in_or_out(sessions, token, session, trigger):
     """Sign in (``trigger`` the Sign-in button or Enter in the token field) with ``token``, or sign out.
 

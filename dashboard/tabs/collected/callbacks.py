@@ -8,15 +8,16 @@ database that cannot be reached leaves the page as it was and says so.
 from dash import ALL, Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
-from dashboard.components.choices import register_choice_group
+from dashboard.access import viewer_is_admin
+from dashboard.components.choices import DIGIT_CHOICES, register_choice_group
 from dashboard.tabs.collected import admin, gallery, ids, inspector, scores
-from dashboard.tabs.collected.gallery import DIGIT_CHOICES, WHICH_CHOICES
+from dashboard.tabs.collected.gallery import WHICH_CHOICES
 from store import StoreUnavailable, Viewer
 
 
 def viewer_of(services):
     """Who is looking: the admin (signed in on this tab), or the visitor by their cookie (None: no id yet)."""
-    if admin.viewer_is_admin(services.admin_sessions):
+    if viewer_is_admin(services.admin_sessions):
         return Viewer.admin()
     return Viewer.of(services.visitors.current())
 
@@ -41,7 +42,7 @@ def register_callbacks(app, services):
         inputs={"opened": opened_tab, "changed": Input(ids.CHANGED, "data"), "session": Input(ids.SESSION, "data")},
     )
     def update_overview(opened, changed, session):
-        signed_in = admin.viewer_is_admin(sessions)
+        signed_in = viewer_is_admin(sessions)
         view = admin.who_sees_what(sessions, signed_in)
         try:
             view |= scores.update_scores(database, viewer_of(services), readings)

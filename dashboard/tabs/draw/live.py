@@ -20,7 +20,7 @@ from dash import no_update
 from dash._utils import to_json
 
 from dashboard.api.requests import json_object
-from dashboard.http_errors import register_json_errors
+from dashboard.http_errors import never_cached, register_json_errors
 from dashboard.tabs.draw import drawing, ids
 
 ROUTE = "_live/draw"
@@ -30,6 +30,7 @@ def register_live_reading(app, services):
     prefix = app.config.routes_pathname_prefix
     live = flask.Blueprint("digit_reader_live" + re.sub(r"\W", "_", prefix), __name__)
     register_json_errors(live)
+    never_cached(live)
     outputs = drawing.outputs()
 
     @live.post("/" + ROUTE)
@@ -42,7 +43,6 @@ def register_live_reading(app, services):
             view = drawing.update_drawing(services.reader, strokes, method, None, ids.STROKES,
                                           map_later=part == "verdict")
         response = flask.Response(to_json({"outputs": prop_updates(outputs, view)}), mimetype="application/json")
-        response.headers["Cache-Control"] = "no-store"
         return response
 
     app.server.register_blueprint(live, url_prefix=prefix.rstrip("/"))
