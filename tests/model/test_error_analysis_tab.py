@@ -16,7 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from dashboard.components.figures import MAP_DRAWING_TRACE
 from dashboard.tabs.draw import drawing
 from dashboard.tabs.draw import ids as draw_ids
-from dashboard.tabs.errors import digit_map, ids
+from dashboard.page import tab_id
+from dashboard.tabs.errors import TAB, digit_map, ids
 from dashboard.tabs.errors.analysis import GALLERY_LIMIT, ErrorAnalysis
 from dashboard.tabs.errors.gallery import BAD_SELECTION, EMPTY_SELECTION, NO_LABEL_ISSUES, update_gallery
 from dashboard.tabs.errors.inspector import OUTPUT_KEYS, inspect_digit
@@ -26,6 +27,8 @@ from model.report import EvaluationReport
 from tests.model.test_callbacks import dash_request, json_values
 from tests.support.pad import pad_drawing
 from training.drawings import SAMPLES
+
+TAB_BUTTON = tab_id(TAB)
 
 NEW_KEYS = ("label_issues", "label_issues_method", "calibration", "test_map")
 
@@ -233,9 +236,9 @@ def test_forged_selections_and_hovers_through_dashs_endpoint_are_answered_polite
 
 def test_the_drawing_is_placed_through_dashs_endpoint_when_the_tab_opens(client, reader):
     explained = drawing_of(reader, 2)
-    response = dash_request(client, f"{ids.MAP}.figure", {f"{ids.TAB_BUTTON}.n_clicks": 2,
+    response = dash_request(client, f"{ids.MAP}.figure", {f"{TAB_BUTTON}.n_clicks": 2,
                                                           f"{draw_ids.PANEL.explained}.data": explained},
-                            f"{ids.TAB_BUTTON}.n_clicks")
+                            f"{TAB_BUTTON}.n_clicks")
     assert response.status_code == 200
     answer = response.get_json()["response"]
     assert answer[ids.MAP_CAPTION]["children"].startswith("Your drawing (read as 2")
@@ -288,7 +291,7 @@ def test_an_app_on_an_older_report_serves_the_tab(older_model):
     client = create_app({"TESTING": True}, model_path=older_model).server.test_client()
     dependencies = " ".join(d["output"] for d in client.get("/_dash-dependencies").get_json())
     assert f"{ids.MAP}.figure" not in dependencies          # no map, no map callbacks
-    response = dash_request(client, f"{ids.PAGE}.children", {f"{ids.TAB_BUTTON}.n_clicks": 1}, f"{ids.TAB_BUTTON}.n_clicks")
+    response = dash_request(client, f"{ids.PAGE}.children", {f"{TAB_BUTTON}.n_clicks": 1}, f"{TAB_BUTTON}.n_clicks")
     assert response.status_code == 200
     assert "This report has no map of the test set" in json.dumps(response.get_json())
 

@@ -14,7 +14,6 @@ from store import Filters, list_drawings
 from store.drawings import count_drawings
 
 PAGE_SIZE = 60                   # thumbnails a page (the pattern-matching input's limit is far above)
-DIGIT_CHOICES = [(None, "any"), *((digit, str(digit)) for digit in range(10))]
 WHICH_CHOICES = [("all", "all"), ("differ", "only where they differ")]
 NOTHING_SAVED = "Nothing saved yet: draw on the Draw tab and tell the model if it was right."
 OUTPUT_KEYS = ("title", "gallery", "paging", "older_hidden", "newest_hidden")

@@ -4,9 +4,9 @@ the gallery with its filters, and the inspector."""
 from dash import dcc, html
 
 from dashboard.components import figures
-from dashboard.components.choices import choice_group
+from dashboard.components.choices import DIGIT_CHOICES, choice_group
 from dashboard.tabs.collected import admin, ids
-from dashboard.tabs.collected.gallery import DIGIT_CHOICES, WHICH_CHOICES
+from dashboard.tabs.collected.gallery import WHICH_CHOICES
 from dashboard.tabs.collected.inspector import EMPTY_TITLE, EMPTY_VERDICT
 
 # The export: the admin's download links, which the session cookie opens (dashboard/api/drawings.py).

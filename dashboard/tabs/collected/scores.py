@@ -12,9 +12,9 @@ import threading
 from collections import OrderedDict
 
 import numpy as np
-from dash import html
 
 from dashboard.components.figures import confusion_figure
+from dashboard.components.stats import stat
 from dashboard.tabs.collected.gallery import whose
 from store import Filters, score_drawings
 from store.drawings import count_drawings
@@ -50,11 +50,6 @@ def summary(scores):
         times = int(mistakes[label, answer])
         text += f" Its commonest mistake: {label} read as {answer} ({times:,} time{'' if times == 1 else 's'})."
     return text
-
-
-def stat(value, label):
-    return html.Div(className="stat", children=[html.Div(value, className="stat-value"),
-                                                html.Div(label, className="stat-label")])
 
 
 class RememberedReadings:

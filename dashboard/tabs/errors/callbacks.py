@@ -5,12 +5,11 @@ handled in the browser (assets/digit_reader.js, ``mapSelection`` and ``mapClick`
 from dash import ALL, ClientsideFunction, Input, Output, State, ctx
 from dash.exceptions import PreventUpdate
 
-from dashboard.components.choices import register_choice_group
+from dashboard.components.choices import DIGIT_CHOICES, register_choice_group
 from dashboard.components.reading_panel import INSPECT_REQUEST
 from dashboard.tabs.draw import ids as draw_ids
 from dashboard.tabs.errors import digit_map, gallery, ids, inspector
 from dashboard.tabs.errors.analysis import ORDERS, SHOWS, ErrorAnalysis
-from dashboard.tabs.errors.layout import DIGIT_CHOICES
 
 
 def register_callbacks(app, services):
@@ -66,6 +65,9 @@ def register_callbacks(app, services):
 
 
 def register_map_callbacks(app, reader, analysis):
+    from dashboard.page import tab_id   # the page imports the tabs: import it once they are all there
+    from dashboard.tabs.errors import TAB
+
     # A box or lasso fills the gallery with its digits; a click opens one in the inspector (as a request,
     # the way any tab asks the inspector); both in the browser.
     app.clientside_callback(ClientsideFunction("digitReaderMap", "mapSelection"),
@@ -84,7 +86,7 @@ def register_map_callbacks(app, reader, analysis):
     # The drawing is placed when the tab is laid out and whenever it is opened again, never while drawing:
     # the Draw tab's readings cost the same with the map as without it.
     @app.callback(output={"figure": Output(ids.MAP, "figure"), "caption": Output(ids.MAP_CAPTION, "children")},
-                  inputs={"opened": Input(ids.TAB_BUTTON, "n_clicks")},
+                  inputs={"opened": Input(tab_id(TAB), "n_clicks")},
                   state={"explained": State(draw_ids.PANEL.explained, "data")})
     def place_the_drawing(opened, explained):
         return digit_map.drawing_marker(reader, analysis, explained)

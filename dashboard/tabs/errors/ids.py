@@ -3,7 +3,6 @@
 from dashboard.components.reading_panel import ReadingPanel
 
 PAGE = "errors-page"
-TAB_BUTTON = f"tab-{PAGE}"         # the tab's own button (dashboard/page.py, ``tab_id``): opening the tab
 CONFUSION = "confusion"
 TRUE_FILTER = "true-filter"
 PREDICTED_FILTER = "predicted-filter"

@@ -8,12 +8,12 @@ what is missing and how to make it.
 from dash import dcc, html
 
 from dashboard.components import figures
-from dashboard.components.choices import choice_group
+from dashboard.components.choices import DIGIT_CHOICES, choice_group
+from dashboard.components.stats import stat
 from dashboard.tabs.errors import ids
 from dashboard.tabs.errors.analysis import ORDERS, REGENERATE, SHOWS
 from dashboard.tabs.errors.inspector import EMPTY_VERDICT
 
-DIGIT_CHOICES = [(None, "any"), *((digit, str(digit)) for digit in range(10))]
 MAP_HINT = ("Each dot is a test digit, placed by UMAP of the model's embedding (labels never went into it) and "
             "coloured by its label; crosses mark misclassified digits, rings suspected label errors. Hover for the "
             "digit, drag a box or a lasso to list those digits in the gallery (double-click to clear it), click one "
@@ -76,11 +76,6 @@ def layout(services):
         ]),
         calibration_cards(summary.get("calibration")),
     ])
-
-
-def stat(value, label):
-    return html.Div(className="stat", children=[html.Div(value, className="stat-value"),
-                                                html.Div(label, className="stat-label")])
 
 
 def missing(what):
