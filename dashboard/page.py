@@ -6,6 +6,8 @@ which panel shows: a hidden panel keeps its layout, so the pad keeps its drawing
 when it is first opened, so what it needs (Plotly's charts) loads then, not before the pad works.
 """
 
+import functools
+
 from dash import ClientsideFunction, Input, Output, State, dcc, html
 from dash.exceptions import PreventUpdate
 
@@ -71,9 +73,13 @@ def register_callbacks(app, services):
 
 
 def register_lazy_layout(app, services, tab):
+    # Built once, on the first opening in any browser: it depends on the services alone (the report's figures,
+    # the map's 10,000 points), and each page that opens the tab gets the same tree.
+    built = functools.cache(lambda: tab.layout(services))
+
     @app.callback(Output(tab.page_id, "children"), Output(loaded_id(tab), "data"),
                   Input(tab_id(tab), "n_clicks"), State(loaded_id(tab), "data"), prevent_initial_call=True)
     def lay_out_when_first_opened(clicks, loaded):
         if loaded:
             raise PreventUpdate
-        return tab.layout(services), True
+        return built(), True
