@@ -34,7 +34,7 @@
     var method = pressed ? JSON.parse(pressed.dataset.value) : null;
     var body = {strokes: data, method: method};
     var request = ++asked;
-    if (method === "vanilla") {
+    if (method === "vanilla" || !data.strokes.length) {     // an empty pad has no map to wait for
       read(frame, request, body);
     } else {
       // A costly saliency map is asked for beside the verdict, so it does not hold the verdict back.
