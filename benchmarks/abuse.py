@@ -35,7 +35,8 @@ from PIL import Image
 from model.artifacts import DEFAULT_MODEL_PATH
 from model.report import EvaluationReport
 from tests.support import costly
-from tests.support.costly import NORMAL_STROKES, NORMAL_WIDTH, data_url, encode, pad_image, pad_png
+from tests.support.costly import NORMAL_STROKES, NORMAL_WIDTH, pad_image, pad_png
+from tests.support.encoders import data_url, encoded
 from tests.support.servers import start_dashboard, stop
 
 PREDICT = "/api/predict"
@@ -282,25 +283,25 @@ CASES = [
     Case("unknown /_dash-component-suites/ file", get("/_dash-component-suites/dash/no-such-file.js"), "page"),
     Case("/_reload-hash", get("/_reload-hash"), "page"),
     # ---- images: formats and modes at the pad's size
-    Case("PNG 280, RGBA canvas", api_image(encode(Image.merge("RGBA", [IMAGE.point(lambda v: 0)] * 3
+    Case("PNG 280, RGBA canvas", api_image(encoded(Image.merge("RGBA", [IMAGE.point(lambda v: 0)] * 3
                                                                + [IMAGE.point(lambda v: 255 - v)]))), "png"),
-    Case("PNG 280, 16-bit", api_image(encode(IMAGE.convert("I;16"))), "png"),
-    Case("PNG 280, palette", api_image(encode(IMAGE.convert("P"))), "png"),
-    Case("PNG 280, 1-bit", api_image(encode(IMAGE.convert("1"))), "png"),
-    Case("PNG 280, interlaced", api_image(encode(IMAGE, optimize=False, interlace=1)), "png"),
-    Case("JPEG 280", api_image(encode(IMAGE, "JPEG", quality=90), "image/jpeg"), "png"),
-    Case("JPEG 280, progressive", api_image(encode(IMAGE, "JPEG", quality=90, progressive=True), "image/jpeg"), "png"),
-    Case("WebP 280, lossy", api_image(encode(IMAGE, "WEBP"), "image/webp"), "png"),
-    Case("WebP 280, lossless", api_image(encode(IMAGE, "WEBP", lossless=True), "image/webp"), "png"),
-    Case("GIF 280", api_image(encode(IMAGE, "GIF"), "image/gif"), "png"),
+    Case("PNG 280, 16-bit", api_image(encoded(IMAGE.convert("I;16"))), "png"),
+    Case("PNG 280, palette", api_image(encoded(IMAGE.convert("P"))), "png"),
+    Case("PNG 280, 1-bit", api_image(encoded(IMAGE.convert("1"))), "png"),
+    Case("PNG 280, interlaced", api_image(encoded(IMAGE, optimize=False, interlace=1)), "png"),
+    Case("JPEG 280", api_image(encoded(IMAGE, "JPEG", quality=90), "image/jpeg"), "png"),
+    Case("JPEG 280, progressive", api_image(encoded(IMAGE, "JPEG", quality=90, progressive=True), "image/jpeg"), "png"),
+    Case("WebP 280, lossy", api_image(encoded(IMAGE, "WEBP"), "image/webp"), "png"),
+    Case("WebP 280, lossless", api_image(encoded(IMAGE, "WEBP", lossless=True), "image/webp"), "png"),
+    Case("GIF 280", api_image(encoded(IMAGE, "GIF"), "image/gif"), "png"),
     Case("animated WebP, 300 frames", api_image(costly.animated("WEBP", 300), "image/webp"), "png"),
     Case("animated PNG, 300 frames", api_image(costly.animated("PNG", 300)), "png"),
     # ---- images: sizes
     Case("PNG 1000x1000", api_image(pad_png(side=1000, width=70)), "png"),
     Case("PNG 2000x2000", api_image(pad_png(side=2000, width=140)), "png"),
-    Case("PNG 100x10000", api_image(encode(IMAGE.resize((100, 10_000)))), "png"),
-    Case("JPEG 2000x2000", api_image(encode(pad_image(side=2000, width=140), "JPEG"), "image/jpeg"), "png"),
-    Case("WebP 2000x2000", api_image(encode(pad_image(side=2000, width=140), "WEBP"), "image/webp"), "png"),
+    Case("PNG 100x10000", api_image(encoded(IMAGE.resize((100, 10_000)))), "png"),
+    Case("JPEG 2000x2000", api_image(encoded(pad_image(side=2000, width=140), "JPEG"), "image/jpeg"), "png"),
+    Case("WebP 2000x2000", api_image(encoded(pad_image(side=2000, width=140), "WEBP"), "image/webp"), "png"),
     Case("JPEG 1000x1000, 64 scans", api_image(costly.scan_flood_jpeg(1000, 64), "image/jpeg"), "png"),
     Case("JPEG 2000x2000, 1,000 scans", api_image(costly.scan_flood_jpeg(2000, 1000), "image/jpeg"), "png"),
     # ---- images: container tricks

@@ -51,7 +51,7 @@ from model.artifacts import DEFAULT_MODEL_PATH
 from model.report import EvaluationReport
 from benchmarks.saves import SAVES_ENVIRONMENT, limit_bites, limit_check, mixed_phase
 from tests.support.encoders import canvas_png
-from tests.support.servers import free_port
+from tests.support.servers import free_port, stop
 from tests.support.slow_clients import TRICKLES, slow_clients
 from tests.support.stack import gunicorn_workers, serve_stack
 
@@ -255,11 +255,7 @@ def bare_gunicorn(log_path, workers=None, threads=None):
         print(f"bare gunicorn on 127.0.0.1:{port}, no proxy in front")
         yield port, server.pid
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop(server, timeout_s=60)
 
 
 def wait_until_ready(server, log_path, workers, timeout_s=180):

@@ -5,8 +5,6 @@ is refused, or reduced, before the expensive step). Every builder returns plain 
 values; nothing here talks to a server.
 """
 
-import base64
-import io
 import json
 import struct
 import zlib
@@ -14,21 +12,12 @@ import zlib
 import numpy as np
 from PIL import Image, ImageDraw
 
+from tests.support.encoders import encoded
 from training.drawings import SAMPLES
 
 PAD_SIDE = 280                          # the pad a normal drawing comes from, in pixels
 NORMAL_STROKES = SAMPLES[7]             # a normal drawing: a 7, as the pad records it
 NORMAL_WIDTH = 20                       # the pad's default brush
-
-
-def data_url(data, media_type="image/png"):
-    return f"data:{media_type};base64,{base64.b64encode(data).decode()}"
-
-
-def encode(image, format="PNG", **options):
-    buffer = io.BytesIO()
-    image.save(buffer, format, **options)
-    return buffer.getvalue()
 
 
 def pad_image(strokes=NORMAL_STROKES, width=NORMAL_WIDTH, side=PAD_SIDE):
@@ -44,7 +33,7 @@ def pad_image(strokes=NORMAL_STROKES, width=NORMAL_WIDTH, side=PAD_SIDE):
 
 
 def pad_png(**options):
-    return encode(pad_image(**options))
+    return encoded(pad_image(**options))
 
 
 # ---------------------------------------------------------------- JPEG
@@ -85,7 +74,7 @@ def scan_flood_jpeg(side=2000, scans=97_000):
 
 def comment_flood_jpeg(comments=300_000):
     """The normal drawing as a JPEG with ``comments`` empty comment segments (4 bytes each) after SOI."""
-    jpeg = encode(pad_image(), "JPEG", quality=90)
+    jpeg = encoded(pad_image(), "JPEG", quality=90)
     return jpeg[:2] + b"\xff\xfe\x00\x02" * comments + jpeg[2:]
 
 
@@ -133,14 +122,14 @@ def specks_png(specks=5000, side=1000, seed=0):
     page = np.full((side, side), 255, np.uint8)
     for y, x in np.random.default_rng(seed).integers(0, side - 2, (specks, 2)):
         page[y:y + 2, x:x + 2] = 0
-    return encode(Image.fromarray(page))
+    return encoded(Image.fromarray(page))
 
 
 def animated(format, frames, side=PAD_SIDE, **options):
     """The normal drawing followed by ``frames`` - 1 blank frames, animated in ``format`` (GIF, PNG, WEBP)."""
     first = pad_image(side=side)
     blank = Image.new("L", first.size, 255)
-    return encode(first, format, save_all=True, append_images=[blank] * (frames - 1), duration=40, **options)
+    return encoded(first, format, save_all=True, append_images=[blank] * (frames - 1), duration=40, **options)
 
 
 # ---------------------------------------------------------------- strokes

@@ -20,7 +20,8 @@ from model.preprocessing.containers import MAX_JPEG_SCANS
 from model.preprocessing.strokes import MAX_STROKE_POINTS
 from model.report import EvaluationReport
 from tests.support import costly
-from tests.support.costly import data_url, pad_png
+from tests.support.costly import pad_png
+from tests.support.encoders import data_url
 from tests.support.http import PREDICT, assert_json_error, post_json
 from tests.support.servers import running_dashboard
 
