@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8050
 
-.PHONY: run serve test browser nginx train evaluate benchmarks
+.PHONY: run serve test browser nginx train evaluate benchmarks plotly-bundle
 
 $(VENV)/installed: requirements.txt constraints.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ node_modules/.installed: package.json package-lock.json
 	@command -v npm >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; }
 	npm ci --no-audit --no-fund
 	touch $@
+
+# Our plotly.js (dashboard/plotly_bundle.py), committed built: only a change of traces or of plotly.js needs this.
+plotly-bundle:
+	cd dashboard/vendor/plotly && npm ci --no-audit --no-fund && node build.js
 
 test: $(VENV)/installed browser nginx node_modules/.installed
 	$(PY) -m pytest

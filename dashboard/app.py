@@ -10,7 +10,8 @@ from dashboard import page
 from dashboard.api import create_api_blueprint, create_legacy_blueprint
 from dashboard.components.drawing_pad import preload_link
 from dashboard.compression import install_compression
-from dashboard.security import protect
+from dashboard.plotly_bundle import serve_plotly_bundle
+from dashboard.security import protect, suites_endpoint
 from dashboard.services import load_services, with_collection
 from dashboard.settings import Settings
 
@@ -51,6 +52,7 @@ def init_dashboard(flask_app, url_base_pathname="/digits/", model_path=None):
                                  url_prefix=prefix)
     # The most components a pattern-matching (ALL) input can match: the error gallery's thumbnails.
     protect(flask_app, app, settings, max_pattern_matches=len(services.report.gallery_indices))
+    serve_plotly_bundle(flask_app, suites_endpoint(flask_app, app.config.routes_pathname_prefix))
     install_compression(flask_app, app.config.routes_pathname_prefix)
     return app
 

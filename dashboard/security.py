@@ -198,12 +198,17 @@ def protect(flask_app, dash_app, settings, max_pattern_matches=DEFAULT_MAX_PATTE
         endpoint = prefix + name
         flask_app.view_functions[endpoint] = answer_errors_as_json(flask_app.view_functions[endpoint], dash_app,
                                                                    max_pattern_matches)
-    suites = next(endpoint for endpoint in flask_app.view_functions
-                  if endpoint.startswith(prefix + "_dash-component-suites/"))
+    suites = suites_endpoint(flask_app, prefix)
     flask_app.view_functions[suites] = unknown_files_not_found(flask_app.view_functions[suites])
     if not settings.debug:
         # Hot reloading polls it; outside debugging it only tells the world the app's asset state.
         flask_app.view_functions[prefix + "_reload-hash"] = _not_found
+
+
+def suites_endpoint(flask_app, prefix):
+    """The endpoint of the Dash app's component-suite view (its JavaScript bundles) under ``prefix``."""
+    return next(endpoint for endpoint in flask_app.view_functions
+                if endpoint.startswith(prefix + "_dash-component-suites/"))
 
 
 def unknown_files_not_found(view):
