@@ -37,20 +37,23 @@
     if (method === "vanilla" || !data.strokes.length) {     // an empty pad has no map to wait for
       read(frame, request, body);
     } else {
-      // A costly saliency map is asked for beside the verdict, so it does not hold the verdict back.
+      // A costly saliency map is asked for beside the verdict, so it does not hold the verdict back; it
+      // lands after the verdict, which says the map is on its way.
       mapWanted = request;
-      read(frame, request, Object.assign({part: "verdict"}, body));
-      read(frame, request, Object.assign({part: "map"}, body));
+      var verdict = read(frame, request, Object.assign({part: "verdict"}, body));
+      read(frame, request, Object.assign({part: "map"}, body), verdict);
     }
     window.dash_clientside.set_props(frame.dataset.strokes, {data: data});
   }
 
-  // Post the drawing for the live reading and put its answer on the page, unless a newer drawing was sent.
-  function read(frame, request, body) {
+  // Post the drawing for the live reading and put its answer on the page (once ``after`` has landed),
+  // unless a newer drawing was sent.
+  function read(frame, request, body, after) {
     return fetch(frame.dataset.readingUrl, {
       method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify(body)
     }).then(function (response) {
-      return response.json().then(function (answer) {
+      return Promise.all([response.json(), after]).then(function (answered) {
+        var answer = answered[0];
         if (request !== asked || (body.part === "map" && request !== mapWanted)) { return null; }
         if (!response.ok) { throw new Error(answer.error ? answer.error.message : "the server said " + response.status); }
         apply(answer.outputs);
@@ -322,10 +325,17 @@
         return [!open, String(!open), Boolean(open)];
       },
 
-      // An open panel asks for the current model input; a closed one asks for nothing (no request at all).
-      gatePanel: function (explained, open) {
-        if (!open) { return window.dash_clientside.no_update; }
-        return explained ? Object.assign({}, explained, {asked: Date.now()}) : null;
+      // The explanation panels' gate (explained, then each panel's open store): an open panel asks for the
+      // current model input when it opens or the input changes; a closed one asks for nothing (no request at all).
+      gatePanels: function (explained) {
+        var context = window.dash_clientside.callback_context;
+        var inputs = context.inputs_list.map(function (input) { return input.id + "." + input.property; });
+        var fired = (context.triggered || []).map(function (t) { return inputs.indexOf(t.prop_id); });
+        var everyPanel = fired.indexOf(0) >= 0 || fired.every(function (i) { return i < 0; });   // the input, or the first call
+        return Array.prototype.slice.call(arguments, 1).map(function (open, panel) {
+          if (!open || !(everyPanel || fired.indexOf(panel + 1) >= 0)) { return window.dash_clientside.no_update; }
+          return explained ? Object.assign({}, explained, {asked: Date.now()}) : null;
+        });
       },
 
       // A confusion-matrix click: its row is the true digit, its column the predicted one.
@@ -367,12 +377,12 @@
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
     digitReaderFeedback: {
       // Outputs: each button's disabled (the tick, then the ten digits), then the message.
-      ready: function (changed, drawing) {
+      ready: function (changed, drawing, disabledNow, message) {
         var buttons = window.dash_clientside.callback_context.outputs_list.length - 1;
         var blank = !(drawing && Array.isArray(drawing.strokes) && drawing.strokes.length);
         var disabled = [];
-        for (var i = 0; i < buttons; i++) { disabled.push(blank); }
-        return disabled.concat([""]);
+        for (var i = 0; i < buttons; i++) { disabled.push(disabledNow === blank ? window.dash_clientside.no_update : blank); }
+        return disabled.concat([message ? "" : window.dash_clientside.no_update]);
       }
     }
   });

@@ -4,7 +4,7 @@ thickened and shifted) and a counterfactual (the smallest edit that makes the mo
 
 Each panel is closed until opened, and a closed panel costs nothing: the reading view puts the current model
 input into its ``explained`` store, and a panel asks the server for its part only while open (the
-browser-side ``gatePanel`` passes the store on or not). The views are small functions of the reader and the
+browser-side ``gatePanels`` passes the store on or not). The views are small functions of the reader and the
 ``explained`` value, which the tests call directly.
 """
 
@@ -72,9 +72,11 @@ class ExplanationPanels:
                 Output(self.id(panel, "body"), "hidden"),
                 Input(self.id(panel, "toggle"), "n_clicks"), State(self.id(panel, "open"), "data"),
                 prevent_initial_call=True)
-            app.clientside_callback(
-                ClientsideFunction("digitReader", "gatePanel"), Output(self.id(panel, "request"), "data"),
-                Input(self.explained, "data"), Input(self.id(panel, "open"), "data"))
+        # One gate for the three panels: a new drawing runs one callback, not three.
+        app.clientside_callback(
+            ClientsideFunction("digitReader", "gatePanels"),
+            [Output(self.id(panel, "request"), "data") for panel in PANELS],
+            Input(self.explained, "data"), [Input(self.id(panel, "open"), "data") for panel in PANELS])
 
         @app.callback(Output(self.id("activations", "content"), "children"),
                       Input(self.id("activations", "request"), "data"), Input(self.channel, "data"),

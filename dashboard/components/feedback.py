@@ -78,11 +78,13 @@ class Feedback:
     def register_callbacks(self, app, services):
         # A new drawing (or none) brings the buttons back (or keeps them off) and clears the last word. The
         # store's timestamp moves with every change of its data; the drawing's own callbacks take the data.
+        # What is already so is left alone (the buttons are always set together, so the first tells).
         app.clientside_callback(
             ClientsideFunction("digitReaderFeedback", "ready"),
             [Output(button, "disabled") for button in self.buttons]
             + [Output(self.message, "children", allow_duplicate=True)],
-            Input(self.source, "modified_timestamp"), State(self.source, "data"), prevent_initial_call=True)
+            Input(self.source, "modified_timestamp"), State(self.source, "data"), State(self.right, "disabled"),
+            State(self.message, "children"), prevent_initial_call=True)
 
         @app.callback(
             [Output(self.message, "children"), Output(self.message, "className")]

@@ -12,6 +12,7 @@ import functools
 import numpy as np
 from dash import Input, Output, dcc, html, no_update
 
+from dashboard.components import thumbnails
 from dashboard.components.choices import choice_group, register_choice_group
 from dashboard.components.explanations import ExplanationPanels, explained_value
 from dashboard.components.images import image_url, png_data_url, saliency_url
@@ -132,12 +133,13 @@ def percent(p):
 
 def bar_buttons(probabilities, predicted, target):
     """The ten probabilities as buttons: the predicted class stands out, the explained one (when another) is
-    pressed, and each bar's height is its probability (``--p``, drawn by the stylesheet)."""
+    pressed, and each bar's height is its probability (``--p``). One component a bar, redrawn with every
+    reading: the digit is its text, and the stylesheet draws the bar and the value (``data-value``) above it."""
     return [
-        html.Button(type="button", className=bar_class(digit, predicted, target), style={"--p": f"{min(p, 1.0):.3f}"},
-                    **{"data-choice": str(digit), "aria-pressed": "true" if digit == target else "false"},
-                    children=[html.Span(str(digit), className="bar-digit"),
-                              html.Span(percent(p) if p >= 0.001 else "", className="bar-value")])
+        html.Button(str(digit), type="button", className=bar_class(digit, predicted, target),
+                    style={"--p": f"{min(p, 1.0):.3f}"},
+                    **{"data-choice": str(digit), "data-value": percent(p) if p >= 0.001 else "",
+                       "aria-pressed": "true" if digit == target else "false"})
         for digit, p in zip(DIGITS, map(float, probabilities))
     ]
 
@@ -197,12 +199,9 @@ def neighbour_strip(reading, pixels_of):
     """The reading's nearest training digits as buttons (thumbnail, label, similarity); ``pixels_of`` gives a
     training digit's 28x28 pixels by its index in the training set."""
     return [
-        html.Button(type="button", className="neighbour", **{"data-choice": str(neighbour.index)}, children=[
-            html.Img(src=bank_thumbnail(pixels_of, neighbour.index), className="pixels",
-                     alt=f"training digit #{neighbour.index}"),
-            html.Span(str(neighbour.label), className="neighbour-label"),
-            html.Span(f"{neighbour.similarity:.2f}", className="neighbour-similarity"),
-        ])
+        thumbnails.thumbnail(bank_thumbnail(pixels_of, neighbour.index), neighbour.label,
+                             f"{neighbour.similarity:.2f}", classes=["neighbour"],
+                             title=f"training digit #{neighbour.index}", **{"data-choice": str(neighbour.index)})
         for neighbour in reading.neighbours
     ]
 

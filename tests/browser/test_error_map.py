@@ -6,8 +6,12 @@ With ``DIGIT_READER_SCREENSHOTS=docs/screenshots`` the run also saves ``error-ma
 ``error-map-phone.png`` (390 wide) there.
 """
 
-import pytest
+import re
 
+import pytest
+from plotly.offline import get_plotlyjs_version
+
+from dashboard.plotly_bundle import TRACES
 from model.artifacts import DEFAULT_MODEL_PATH
 from model.report import EvaluationReport
 from tests.browser.test_browser import ANSWER_TIMEOUT_MS
@@ -60,10 +64,14 @@ def test_the_map_shows_the_drawing_hovers_selects_and_opens_digits(desktop):
     draw(page, SAMPLES[7])
     expect(page.locator("#prediction")).to_have_text("7", timeout=ANSWER_TIMEOUT_MS)
     open_the_tab(page)
+    # The charts drew with our plotly.js (dashboard/plotly_bundle.py): the version Dash ships, our traces only.
+    plotly = page.evaluate("() => ({version: Plotly.version, traces: Object.keys(Plotly.PlotSchema.get().traces)})")
+    assert plotly["version"] == get_plotlyjs_version() and sorted(plotly["traces"]) == sorted(TRACES)
     expect(page.locator("#test-map-caption")).to_contain_text("Your drawing (read as 7, the star) falls among",
                                                               timeout=ANSWER_TIMEOUT_MS)
-    star = page.evaluate("() => document.querySelector('#test-map .js-plotly-plot')._fullData[12].x.length")
-    assert star == 1
+    # The star is drawn a frame after the caption shows, once the charts queued before it are drawn.
+    page.wait_for_function("document.querySelector('#test-map .js-plotly-plot')._fullData[12].x.length === 1",
+                           timeout=ANSWER_TIMEOUT_MS)
 
     # Hover: the digit's thumbnail and what the report says of it.
     page.locator("#test-map").scroll_into_view_if_needed()
@@ -116,7 +124,9 @@ def test_the_suspected_label_errors_by_keyboard_alone(desktop):
     page.locator("#order--suspicion").focus()
     page.keyboard.press("Enter")
     first = page.locator("#gallery .thumb").first
-    expect(first.locator(".badge")).to_have_text("label?")
+    expect(first).to_have_class(re.compile(r"\bsuspected\b"))
+    page.wait_for_function("getComputedStyle(document.querySelector('#gallery .thumb'), '::after').content "
+                           "=== '\"label?\"'", timeout=ANSWER_TIMEOUT_MS)      # its badge
     page.wait_for_function(f"document.querySelector('#gallery .thumb') && "
                            f"document.querySelector('#gallery .thumb').title.startsWith('test digit #{issues[0]['index']}:')")
     first.focus()

@@ -164,7 +164,7 @@ def test_saliency_caption_names_the_class_and_the_method():
 
 
 def bar_texts(buttons):
-    return [(button.children[0].children, button.children[1].children) for button in buttons]
+    return [(button.children, getattr(button, "data-value")) for button in buttons]
 
 
 def test_the_bars_show_every_probability_the_prediction_and_the_explained_class():

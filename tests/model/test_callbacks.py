@@ -34,8 +34,9 @@ def analysis(report):
     return ErrorAnalysis(report)
 
 
-def draw(reader, strokes, method="vanilla", target=None, trigger=draw_ids.STROKES, chosen_bar=None, chosen_card=None):
-    return drawing.update_drawing(reader, strokes, method, target, trigger, chosen_bar, chosen_card)
+def draw(reader, strokes, method="vanilla", target=None, trigger=draw_ids.STROKES, chosen_bar=None, chosen_card=None,
+         shown_card=None):
+    return drawing.update_drawing(reader, strokes, method, target, trigger, chosen_bar, chosen_card, shown_card)
 
 
 def bar_probabilities(buttons):
@@ -152,17 +153,17 @@ def test_a_number_shows_the_whole_number_and_a_card_per_digit(reader):
     assert view["prediction"] == "427" and "number" in view["card_class"]
     assert view["verdict"] == "read as a 3-digit number" and view["announcement"].startswith("Read as the number 4 2 7")
     assert [card.children[1].children for card in view["cards"]] == ["4", "2", "7"]
-    assert view["chosen_card"] == 0 and view["saliency_caption"] == "Why 4? Vanilla gradient"
+    assert view["shown_card"] == 0 and view["saliency_caption"] == "Why 4? Vanilla gradient"
     assert [card.to_plotly_json()["props"]["aria-pressed"] for card in view["cards"]] == ["true", "false", "false"]
 
 
 def test_a_digit_card_shows_that_digit_and_keeps_the_number(reader):
     view = draw(reader, pad_drawing(NUMBER), trigger=draw_ids.CHOSEN_CARD, chosen_card=2)
-    assert view["prediction"] == "427" and view["chosen_card"] == 2
+    assert view["prediction"] == "427" and view["shown_card"] == 2
     assert view["saliency_caption"] == "Why 7? Vanilla gradient"
     assert int(np.argmax(bar_probabilities(view["bars"]))) == 7
     # A bar then explains another class of the same digit; the number and its cards stay as they are.
-    view = draw(reader, pad_drawing(NUMBER), trigger=draw_ids.PANEL.chosen_bar, chosen_bar=1, chosen_card=2)
+    view = draw(reader, pad_drawing(NUMBER), trigger=draw_ids.PANEL.chosen_bar, chosen_bar=1, shown_card=2)
     assert view["saliency_caption"] == "Why 1, not 7? Vanilla gradient"
     assert view["cards"] is no_update and view["prediction"] is no_update
 
@@ -170,12 +171,12 @@ def test_a_digit_card_shows_that_digit_and_keeps_the_number(reader):
 @pytest.mark.parametrize("forged", [-1, 3, 99, "1", True, None, [0]])
 def test_a_forged_card_shows_the_first_digit(reader, forged):
     view = draw(reader, pad_drawing(NUMBER), trigger=draw_ids.CHOSEN_CARD, chosen_card=forged)
-    assert view["chosen_card"] == 0 and view["prediction"] == "427"
+    assert view["shown_card"] == 0 and view["prediction"] == "427"
 
 
 def test_one_digit_has_no_cards(reader):
     view = draw(reader, pad_drawing(SAMPLES[3]))
-    assert view["cards"] == [] and view["chosen_card"] is None
+    assert view["cards"] == [] and view["shown_card"] is None
 
 
 def test_the_live_reading_sends_exactly_the_callbacks_outputs(reader):
@@ -242,8 +243,8 @@ def test_thumbnails_carry_labels_and_confidence(report, analysis):
     (button, *_) = update_gallery(analysis, None, None, "most")["gallery"]
     index = button.id["index"]
     true, predicted = int(report.labels[index]), int(report.predictions[index])
-    assert button.children[1].children == f"{true}→{predicted}"
-    assert button.children[2].children == f"{report.probabilities[index].max():.0%}"
+    assert button.children == f"{true}→{predicted}\n{report.probabilities[index].max():.0%}"
+    assert button.style["backgroundImage"].startswith("url(data:image/png;base64,")
     assert f"true {true}, predicted {predicted}" in button.title
 
 
@@ -376,10 +377,10 @@ callback_fuzz = settings(max_examples=100, deadline=None, suppress_health_check=
 
 @callback_fuzz
 @given(strokes=strokes_data, method=json_values | st.sampled_from(["vanilla", "smoothgrad"]),
-       target=json_values, trigger=triggers, chosen_bar=json_values, chosen_card=json_values)
+       target=json_values, trigger=triggers, chosen_bar=json_values, chosen_card=json_values, shown_card=json_values)
 def test_the_draw_callback_answers_anything_without_raising(reader, strokes, method, target, trigger, chosen_bar,
-                                                             chosen_card):
-    view = drawing.update_drawing(reader, strokes, method, target, trigger, chosen_bar, chosen_card)
+                                                             chosen_card, shown_card):
+    view = drawing.update_drawing(reader, strokes, method, target, trigger, chosen_bar, chosen_card, shown_card)
     assert set(view) == set(drawing.OUTPUT_KEYS)
 
 
@@ -418,8 +419,9 @@ def test_the_live_reading_answers_the_verdict_and_the_costly_map_apart(client):
     assert values["prediction"] == "7"
     assert "saliency" not in values and values["saliency-caption"].endswith("working it out…")
     explained = client.post("/" + ROUTE, json={**body, "part": "map"}).get_json()
+    # Only the map, its caption and legend: the bars and the stores are the verdict's, set once.
+    assert {u["id"] for u in explained["outputs"]} == {"saliency", "saliency-caption", "saliency-legend"}
     values = {u["id"]: u["value"] for u in explained["outputs"] if u["property"] in ("children", "src")}
-    assert "prediction" not in values
     assert values["saliency"].startswith("data:image/png") and values["saliency-caption"] == "Why 7? Integrated Gradients"
     # Asked for whole, the answer holds both.
     whole = client.post("/" + ROUTE, json=body).get_json()

@@ -7,6 +7,7 @@ buttons send means "any" (or the newest page).
 
 from dash import html
 
+from dashboard.components import thumbnails
 from dashboard.components.images import image_url
 from dashboard.tabs.collected import ids
 from model.reading import is_digit
@@ -74,12 +75,7 @@ def title(viewer, filters, count, older):
 
 def thumbnail(drawing):
     """A saved drawing as a button: what the model saw, the label big, the model's answer when saved under it."""
-    return html.Button(
-        id={"type": ids.THUMBNAIL, "index": drawing.id}, n_clicks=0, type="button",
-        className="thumb correct" if drawing.correct else "thumb",
-        children=[
-            html.Img(src=image_url(drawing.model_input), className="pixels", alt=f"Drawing {drawing.id}"),
-            html.Span(str(drawing.label), className="thumb-labels"),
-            html.Span(f"read as {drawing.predicted}", className="thumb-confidence"),
-        ],
-    )
+    return thumbnails.thumbnail(image_url(drawing.model_input), drawing.label, f"read as {drawing.predicted}",
+                                classes=["correct"] if drawing.correct else [],
+                                id={"type": ids.THUMBNAIL, "index": drawing.id}, n_clicks=0,
+                                title=f"Drawing {drawing.id}")

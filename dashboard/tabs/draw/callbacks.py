@@ -21,7 +21,9 @@ def register_callbacks(app, services):
 
     @app.callback(output=drawing.outputs(),
                   inputs={**ids.PANEL.inputs(), "chosen_card": Input(ids.CHOSEN_CARD, "data")},
-                  state={"strokes": State(ids.STROKES, "data"), "target": State(ids.TARGET, "data")},
+                  state={"strokes": State(ids.STROKES, "data"), "target": State(ids.TARGET, "data"),
+                         "shown_card": State(ids.SHOWN_CARD, "data")},
                   prevent_initial_call=True)
-    def explain(method, chosen_bar, chosen_card, strokes, target):
-        return drawing.update_drawing(reader, strokes, method, target, ctx.triggered_id, chosen_bar, chosen_card)
+    def explain(method, chosen_bar, chosen_card, strokes, target, shown_card):
+        return drawing.update_drawing(reader, strokes, method, target, ctx.triggered_id, chosen_bar, chosen_card,
+                                      shown_card)

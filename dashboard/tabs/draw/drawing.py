@@ -29,20 +29,21 @@ def outputs():
             "message": Output(ids.MESSAGE, "children"),
             "target": Output(ids.TARGET, "data"),
             "cards": Output(ids.CARDS, "children"),
-            "chosen_card": Output(ids.CHOSEN_CARD, "data")}
+            "shown_card": Output(ids.SHOWN_CARD, "data")}
 
 
 OUTPUT_KEYS = tuple(outputs())
 
 
-def update_drawing(reader, strokes, method, target, trigger, chosen_bar=None, chosen_card=None, neighbours=True,
-                   screen=True, map_later=False):
+def update_drawing(reader, strokes, method, target, trigger, chosen_bar=None, chosen_card=None, shown_card=None,
+                   neighbours=True, screen=True, map_later=False):
     """The Draw tab's answer, keyed like its outputs.
 
     ``trigger`` is the id of the input that fired. New strokes are read (as one digit or a number) and
     explained for their prediction; a digit card (``chosen_card``, its position) shows that digit; a bar
     (``chosen_bar``, its digit) explains that class instead and a method change keeps the class, and both
-    leave the drawing's views as they are. Bad input keeps the last reading and says what was wrong.
+    leave the drawing's views as they are (and the digit shown, ``shown_card``). Bad input keeps the last
+    reading and says what was wrong.
     With ``neighbours``, the nearest training digits come with the reading, and ``screen`` judges whether
     it is a digit at all (``reader.read_writing``): the benchmark times the reading without them. With
     ``map_later``, new strokes are answered without a costly saliency map (all but the vanilla gradient):
@@ -51,6 +52,7 @@ def update_drawing(reader, strokes, method, target, trigger, chosen_bar=None, ch
     count, pixels_of = neighbours_for(reader) if neighbours else (0, None)
     clicked = ids.PANEL.clicked_bar(trigger, chosen_bar)
     card_chosen = trigger == ids.CHOSEN_CARD
+    shown = chosen_card if card_chosen else shown_card
     new_drawing = not card_chosen and clicked is None and trigger != ids.PANEL.method
     if clicked is not None:
         target = clicked
@@ -60,16 +62,16 @@ def update_drawing(reader, strokes, method, target, trigger, chosen_bar=None, ch
         methods = requested_methods(method)
         number, chosen, reading = reader.read_writing(
             strokes_from_pad(strokes), methods=() if map_later and needs_map(methods) else methods, target=target,
-            neighbours=count, chosen=None if new_drawing else chosen_card, screen=screen)
+            neighbours=count, chosen=None if new_drawing else shown, screen=screen)
     except BadInput as error:
         return {**dict.fromkeys(OUTPUT_KEYS, no_update), "message": friendly_message(error)}
     unchanged = {"message": "", "target": target}
     if not (new_drawing or card_chosen or reading.blank):
         return {**render_explanation(reading, method), "steps": no_update, "cards": no_update,
-                "chosen_card": no_update, **unchanged}
+                "shown_card": no_update, **unchanged}
     view = {**render_reading(reading, method, pixels_of=pixels_of), "steps": steps_view(reading.steps), **unchanged}
     if number is None:
-        return {**view, "cards": [], "chosen_card": None}
+        return {**view, "cards": [], "shown_card": None}
     return {**view, **number_view(number, chosen)}
 
 
@@ -91,7 +93,7 @@ def number_view(number, chosen):
         "card_class": f"verdict-card {number.status} number", "prediction": number.number, "verdict": verdict,
         "announcement": f"Read as the number {' '.join(number.number)}: {verdict}",
         "cards": [digit_card(i, placed.reading, i == chosen) for i, placed in enumerate(number.digits)],
-        "chosen_card": chosen,
+        "shown_card": chosen,
     }
 
 
@@ -113,6 +115,7 @@ def digit_cards():
         html.Div(id=ids.CARDS, className="digit-cards", role="group", **{
             "aria-label": "Digits of the number: choose one to see why", "data-chosen": ids.CHOSEN_CARD}),
         dcc.Store(id=ids.CHOSEN_CARD),
+        dcc.Store(id=ids.SHOWN_CARD),
     ])
 
 

@@ -13,7 +13,8 @@ MESSAGE = "draw-message"           # friendly word about bad input; the last rea
 TARGET = "draw-target"             # the class the saliency explains (None: the prediction)
 STEPS = "steps"
 CARDS = "digit-cards"              # one card per digit when a number is drawn
-CHOSEN_CARD = "chosen-card"        # a store: the position of the digit shown in detail
+CHOSEN_CARD = "chosen-card"        # a store the cards set: the position of the digit a person chose
+SHOWN_CARD = "shown-card"          # a store: the position of the digit shown in detail (no callback fires on it)
 # The reading view without a prefix: its big digit is the element with id "prediction".
 PANEL = ReadingPanel("")
 # "Right? / No, it's a ..." under the verdict: saves what is on the pad.

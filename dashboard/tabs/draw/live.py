@@ -6,8 +6,10 @@ answers ``{"outputs": [{"id", "property", "value"}, ...]}``: the values of the D
 computed by the same body as its Dash callback (``drawing.update_drawing``), which
 assets/digit_reader.js puts on the page with ``dash_clientside.set_props``. A costly saliency map (the
 default, Integrated Gradients, costs about eight vanilla gradients) need not hold the verdict back: the
-page asks for ``"part": "verdict"`` (everything but the map) and ``"part": "map"`` (the map and what
-explains it) at once, and each answer updates what it holds. Measured in Chromium
+page asks for ``"part": "verdict"`` (everything but the map) and ``"part": "map"`` (the map, its caption
+and legend) at once, and puts the map on the page after the verdict. The map's answer leaves out what the
+verdict already set (the bars, the explained store): each update Dash applies costs the whole page a
+pass over its components, and a store set again fires its callbacks again. Measured in Chromium
 (``python -m benchmarks.browser``): Dash's renderer spends 10-20 ms preparing a callback request
 (it waits for a timer behind fabric.js' own work on the stroke) and as long again applying its
 answer; this path sends the strokes as the pointer lifts.
@@ -24,6 +26,7 @@ from dashboard.http_errors import never_cached, register_json_errors
 from dashboard.tabs.draw import drawing, ids
 
 ROUTE = "_live/draw"
+MAP_KEYS = ("saliency", "saliency_caption", "legend")
 
 
 def register_live_reading(app, services):
@@ -39,6 +42,8 @@ def register_live_reading(app, services):
         strokes, method, part = body.get("strokes"), body.get("method"), body.get("part")
         if part == "map":          # the drawing's explanation, as a method change makes it (no neighbours in it)
             view = drawing.update_drawing(services.reader, strokes, method, None, ids.PANEL.method, neighbours=False)
+            if not view["message"]:          # else the drawing could not be read: the message says why
+                view = {key: view[key] for key in MAP_KEYS}
         else:
             view = drawing.update_drawing(services.reader, strokes, method, None, ids.STROKES,
                                           map_later=part == "verdict")

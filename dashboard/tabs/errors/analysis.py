@@ -7,8 +7,7 @@ suspected label errors; and the rules that pick and order the digits a gallery s
 import functools
 
 import numpy as np
-from dash import html
-
+from dashboard.components import thumbnails
 from dashboard.components.images import image_url
 from dashboard.tabs.errors import ids
 from model.artifacts import subset_position
@@ -107,17 +106,9 @@ class ErrorAnalysis:
         title = f"test digit #{index}: true {true}, predicted {predicted} ({confidence:.1%})"
         if issue:
             title += f"; suspected label error: labelled {issue['given']}, {suspicion(issue)}"
-        return html.Button(
-            id={"type": ids.THUMBNAIL, "index": index},
-            className=" ".join(["thumb", *(["correct"] if true == predicted else []), *(["suspected"] if issue else [])]),
-            title=title,
-            children=[
-                html.Img(src=self.thumbnail_url(position), className="pixels", alt=f"test digit {index}"),
-                html.Span(f"{true}→{predicted}", className="thumb-labels"),
-                html.Span(f"{confidence:.0%}", className="thumb-confidence"),
-                *([html.Span("label?", className="badge", title=suspicion(issue))] if issue else []),
-            ],
-        )
+        classes = [*(["correct"] if true == predicted else []), *(["suspected"] if issue else [])]
+        return thumbnails.thumbnail(self.thumbnail_url(position), f"{true}→{predicted}", f"{confidence:.0%}",
+                                    classes=classes, id={"type": ids.THUMBNAIL, "index": index}, title=title)
 
 
 def suspicion(issue):
