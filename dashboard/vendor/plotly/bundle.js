@@ -1,6 +1,6 @@
 // Our plotly.js: the traces the dashboard draws (dashboard/components/figures.py; scatter comes with the core),
 // and charts drawn one frame apart. A figure with another trace type draws nothing:
-// tests/fast/test_plotly_bundle.py checks every figure the tabs lay out.
+// tests/web/test_plotly_bundle.py checks every figure the tabs lay out.
 var Plotly = require('plotly.js/lib/core');
 
 Plotly.register([
