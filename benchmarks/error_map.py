@@ -63,6 +63,7 @@ def open_the_tab(page):
     seen = page.evaluate("window.__opened")
     return (None if seen["map"] is None else seen["map"] - seen["clicked"]), seen["confusion"] - seen["clicked"]
 
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--opens", type=int, default=5)

@@ -13,6 +13,7 @@ from dash import ClientsideFunction, Input, Output, dcc, html
 
 DIGIT_CHOICES = [(None, "any"), *((digit, str(digit)) for digit in range(10))]   # a digit filter's options
 
+
 def option_id(group_id, value):
     return f"{group_id}--{'any' if value is None else value}"
 

@@ -7,6 +7,7 @@ suspected label errors; and the rules that pick and order the digits a gallery s
 import functools
 
 import numpy as np
+
 from dashboard.components import thumbnails
 from dashboard.components.images import image_url
 from dashboard.tabs.errors import ids
