@@ -25,6 +25,7 @@ from dashboard.tabs.errors.layout import layout
 from model.artifacts import DEFAULT_MODEL_PATH, index_path, report_arrays_path, report_path
 from model.report import EvaluationReport
 from tests.model.test_callbacks import dash_request, json_values
+from tests.support.layouts import nodes, texts
 from tests.support.pad import pad_drawing
 from training.drawings import SAMPLES
 
@@ -49,12 +50,7 @@ def shown(view):
 
 def text_of(component):
     """Every string in a component tree, joined."""
-    if isinstance(component, str):
-        return component
-    if isinstance(component, (list, tuple)):
-        return " ".join(text_of(c) for c in component)
-    children = getattr(component, "children", None)
-    return "" if children is None else text_of(children)
+    return " ".join(texts(component))
 
 
 # ---------------------------------------------------------------- suspected label errors
@@ -191,16 +187,8 @@ def test_no_drawing_or_a_forged_one_clears_the_star(reader, analysis, explained)
 
 # ---------------------------------------------------------------- the tab as laid out, and through HTTP
 
-def all_ids(component, found=None):
-    found = [] if found is None else found
-    if isinstance(component, (list, tuple)):
-        for child in component:
-            all_ids(child, found)
-    elif hasattr(component, "to_plotly_json"):
-        if getattr(component, "id", None) is not None:
-            found.append(component.id)
-        all_ids(getattr(component, "children", None), found)
-    return found
+def all_ids(component):
+    return [node.id for node in nodes(component) if getattr(node, "id", None) is not None]
 
 
 def test_the_tab_lays_out_the_map_and_the_calibration_panels(app):

@@ -7,6 +7,7 @@ from dash import html
 
 from dashboard.components.explanations import (activations_view, chosen_channel, counterfactual_view,
                                                explained_input, explained_value, guarded, robustness_view)
+from tests.support.layouts import texts
 from tests.support.pad import pad_drawing
 from training.drawings import SAMPLES
 
@@ -19,16 +20,6 @@ def seven(reader):
 @pytest.fixture(scope="module")
 def request_for_seven(seven):
     return explained_value(seven)
-
-
-def texts(component):
-    """Every string in a component tree."""
-    if isinstance(component, str):
-        return [component]
-    if isinstance(component, (list, tuple)):
-        return [text for child in component for text in texts(child)]
-    children = getattr(component, "children", None)
-    return texts(children) if children is not None else []
 
 
 def test_the_explained_value_carries_the_model_input_to_the_panels(seven, request_for_seven):

@@ -8,6 +8,7 @@ from dash import dcc
 from dashboard import page, plotly_bundle
 from dashboard.services import load_services
 from model.artifacts import DEFAULT_MODEL_PATH
+from tests.support.layouts import nodes
 
 PLOTLY_URL = "/_dash-component-suites/plotly/package_data/plotly.min.js"
 
@@ -29,19 +30,9 @@ def test_the_bundle_is_the_plotly_js_version_dash_ships():
     assert plotly_bundle.bundle_version(plotly_bundle.BUNDLE.read_bytes()) == plotly.offline.get_plotlyjs_version()
 
 
-def graphs(component):
-    if isinstance(component, (list, tuple)):
-        for child in component:
-            yield from graphs(child)
-    elif isinstance(component, dcc.Graph):
-        yield component
-    elif hasattr(component, "to_plotly_json"):
-        yield from graphs(getattr(component, "children", None))
-
-
 def test_every_chart_the_tabs_lay_out_is_a_trace_type_the_bundle_has(app):
     services = load_services(DEFAULT_MODEL_PATH)
-    charts = [graph for tab in page.TABS for graph in graphs(tab.layout(services))]
+    charts = [node for tab in page.TABS for node in nodes(tab.layout(services)) if isinstance(node, dcc.Graph)]
     assert len(charts) >= 7          # six on the Error-analysis tab, one on the Collected tab
     types = {trace.get("type", "scatter") for chart in charts for trace in chart.figure["data"]}
     assert types and types <= set(plotly_bundle.TRACES)
