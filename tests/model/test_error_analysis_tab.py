@@ -185,6 +185,13 @@ def test_no_drawing_or_a_forged_one_clears_the_star(reader, analysis, explained)
     assert marker["caption"].startswith("Draw a digit on the Draw tab")
 
 
+def test_a_map_just_laid_out_is_not_drawn_again_for_no_drawing(reader, analysis):
+    marker = digit_map.drawing_marker(reader, analysis, None, fresh_map=True)
+    assert marker["figure"] is no_update
+    assert marker["caption"].startswith("Draw a digit on the Draw tab")
+    assert isinstance(digit_map.drawing_marker(reader, analysis, drawing_of(reader, 3), fresh_map=True)["figure"], Patch)
+
+
 # ---------------------------------------------------------------- the tab as laid out, and through HTTP
 
 def all_ids(component):

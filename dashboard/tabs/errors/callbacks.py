@@ -89,4 +89,5 @@ def register_map_callbacks(app, reader, analysis):
                   inputs={"opened": Input(tab_id(TAB), "n_clicks")},
                   state={"explained": State(draw_ids.PANEL.explained, "data")})
     def place_the_drawing(opened, explained):
-        return digit_map.drawing_marker(reader, analysis, explained)
+        # The first opening lays the map out (dashboard/page.py, lay_out_when_first_opened).
+        return digit_map.drawing_marker(reader, analysis, explained, fresh_map=opened == 1)

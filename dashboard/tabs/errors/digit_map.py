@@ -59,8 +59,9 @@ def place_drawing(reader, map_xy, explained):
     return float(x), float(y), digit, positions.tolist()
 
 
-def drawing_marker(reader, analysis, explained):
-    """The map's "your drawing" trace (a ``Patch`` of the figure) and a sentence saying where it fell."""
+def drawing_marker(reader, analysis, explained, fresh_map=False):
+    """The map's "your drawing" trace (a ``Patch`` of the figure) and a sentence saying where it fell.
+    ``fresh_map``: the map was just laid out, with no star yet."""
     if analysis.map_xy is None or reader.index is None:
         return {"figure": no_update, "caption": ""}
     try:
@@ -69,10 +70,12 @@ def drawing_marker(reader, analysis, explained):
         placed = None
     patch = Patch()
     if placed is None:
-        patch["data"][MAP_DRAWING_TRACE]["x"] = []
-        patch["data"][MAP_DRAWING_TRACE]["y"] = []
-        return {"figure": patch, "caption": "Draw a digit on the Draw tab to see where it falls among the test "
-                                            "digits (a star)."}
+        # Clearing a star a fresh map does not have would draw the whole map again, before the tab's other charts.
+        if not fresh_map:
+            patch["data"][MAP_DRAWING_TRACE]["x"] = []
+            patch["data"][MAP_DRAWING_TRACE]["y"] = []
+        return {"figure": no_update if fresh_map else patch,
+                "caption": "Draw a digit on the Draw tab to see where it falls among the test digits (a star)."}
     x, y, digit, near = placed
     patch["data"][MAP_DRAWING_TRACE]["x"] = [round(x, 4)]
     patch["data"][MAP_DRAWING_TRACE]["y"] = [round(y, 4)]

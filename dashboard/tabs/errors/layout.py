@@ -92,7 +92,8 @@ def map_card(report):
         title,
         html.P(MAP_HINT, className="hint"),
         html.Div(className="map-frame", children=[
-            dcc.Graph(id=ids.MAP, config=figures.MAP_CONFIG, clear_on_unhover=True,
+            # Drawn before the tab's other charts (our Plotly build's queue: dashboard/vendor/plotly/bundle.js).
+            dcc.Graph(id=ids.MAP, className="draw-first", config=figures.MAP_CONFIG, clear_on_unhover=True,
                       figure=figures.test_map_figure(report.map_xy, report.labels, report.predictions,
                                                      [i in suspected for i in range(len(report.labels))])),
             dcc.Tooltip(id=ids.MAP_TOOLTIP, direction="right"),
