@@ -26,7 +26,9 @@
   var mapWanted = 0;         // the drawing whose costly map may still land; 0 once a bar, card or method asked for another
 
   // The drawing changed: post it for the live reading (dashboard/tabs/draw/live.py) and put the answer on
-  // the page; keep the strokes store in step for the callbacks that read it later.
+  // the page; then keep the strokes store in step for the callbacks that read it later. The store is set
+  // once the answer is on the page: the Dash callbacks it fires (the feedback buttons') would otherwise
+  // take the page's and the machine's time while the answer is being worked out.
   function changed(frame) {
     var drawing = drawingOf(frame);
     var data = {strokes: drawing.strokes.slice(), widths: drawing.widths.slice()};
@@ -34,16 +36,19 @@
     var method = pressed ? JSON.parse(pressed.dataset.value) : null;
     var body = {strokes: data, method: method};
     var request = ++asked;
+    var answered;
     if (method === "vanilla" || !data.strokes.length) {     // an empty pad has no map to wait for
-      read(frame, request, body);
+      answered = read(frame, request, body);
     } else {
       // A costly saliency map is asked for beside the verdict, so it does not hold the verdict back; it
       // lands after the verdict, which says the map is on its way.
       mapWanted = request;
-      var verdict = read(frame, request, Object.assign({part: "verdict"}, body));
-      read(frame, request, Object.assign({part: "map"}, body), verdict);
+      answered = read(frame, request, Object.assign({part: "verdict"}, body));
+      read(frame, request, Object.assign({part: "map"}, body), answered);
     }
-    window.dash_clientside.set_props(frame.dataset.strokes, {data: data});
+    answered.then(function () {
+      if (request === asked) { window.dash_clientside.set_props(frame.dataset.strokes, {data: data}); }
+    });
   }
 
   // Post the drawing for the live reading and put its answer on the page (once ``after`` has landed),
@@ -274,6 +279,25 @@
   document.addEventListener("click", chooseChannel, true);
   document.addEventListener("keydown", moveBetweenTabs, true);
 
+  // A tab with charts starts loading Plotly at its click, while its layout is on its way, rather than once
+  // its graphs are mounted. dcc.Graph loads Plotly with `Promise.resolve(window.Plotly || <a script tag>)`:
+  // the promise left in window.Plotly here is waited on, not loaded a second time, and the script replaces
+  // it with Plotly itself.
+  function loadPlotly() {
+    if (window.Plotly || !window._dashPlotlyJSURL) { return; }
+    var script = document.createElement("script");
+    script.src = window._dashPlotlyJSURL;
+    script.async = true;
+    window.Plotly = new Promise(function (resolve, reject) {
+      script.onload = function () { resolve(window.Plotly); };
+      script.onerror = function (error) {
+        window.Plotly = undefined;
+        reject(error);
+      };
+    });
+    document.body.appendChild(script);
+  }
+
   function triggeredId() {
     var triggered = window.dash_clientside.callback_context.triggered || [];
     var prop = triggered.length ? triggered[0].prop_id : "";
@@ -293,6 +317,8 @@
         var focused = document.activeElement ? ids.indexOf(document.activeElement.id) : -1;
         var chosen = focused >= 0 ? focused : ids.indexOf(triggeredId());
         if (chosen < 0) { chosen = 0; }
+        var button = document.getElementById(ids[chosen]);
+        if (button && button.dataset.charts) { loadPlotly(); }
         var classes = [], selected = [], order = [];
         for (var i = 0; i < count; i++) {
           classes.push(i === chosen ? "tab-page" : "tab-page hidden");

@@ -43,7 +43,9 @@ def build_layout(services):
             html.Button(tab.label, id=tab_id(tab), role="tab", type="button", n_clicks=0, className="view-tab",
                         tabIndex="0" if tab is first else "-1",
                         **{"aria-selected": "true" if tab is first else "false", "aria-controls": tab.page_id,
-                           **({"data-inspects": "true"} if tab.inspects else {})})
+                           **({"data-inspects": "true"} if tab.inspects else {}),
+                           # Its charts' Plotly starts loading at the click (assets/digit_reader.js, loadPlotly).
+                           **({"data-charts": "true"} if tab.lazy else {})})
             for tab in TABS
         ]),
         html.Main(children=[

@@ -108,6 +108,44 @@ def test_the_map_shows_the_drawing_hovers_selects_and_opens_digits(desktop):
     assert page.errors == []
 
 
+# The frame in which each of the tab's charts is first drawn, from the tab's click (the map's, and the others' in
+# the page's order).
+WATCH_FIRST_DRAWS = """() => {
+  const drawn = window.__drawn = {};
+  let frame = 0;
+  const poll = () => {
+    frame += 1;
+    document.querySelectorAll('#errors-page .js-plotly-plot').forEach((plot, order) => {
+      const chart = plot.closest('#test-map') ? 'map' : 'chart ' + order;
+      if (drawn[chart] === undefined && plot._fullLayout) drawn[chart] = frame;
+    });
+    if (Object.keys(drawn).length < 6) requestAnimationFrame(poll);
+  };
+  requestAnimationFrame(poll);
+}"""
+
+
+def test_the_map_is_drawn_first_with_plotly_loaded_once_from_the_click(desktop):
+    page = desktop
+    page.evaluate(WATCH_FIRST_DRAWS)
+    page.get_by_role("tab", name="Error analysis").click()
+    page.wait_for_function("Object.keys(window.__drawn).length === 6", timeout=30_000)
+    drawn = page.evaluate("window.__drawn")
+    others = [frame for chart, frame in drawn.items() if chart != "map"]
+    # Our Plotly build's queue draws the map before the charts asked for with it (dashboard/vendor/plotly/bundle.js).
+    assert len(others) == 5 and drawn["map"] < min(others), drawn
+    # Plotly began to load at the click, before the graphs' own code (assets/digit_reader.js, loadPlotly),
+    # and only once: dcc.Graph waited for that script rather than adding its own.
+    loads = page.evaluate("""() => performance.getEntriesByType('resource')
+        .filter(r => /plotly\\.min\\.js|async-graph/.test(r.name))
+        .map(r => ({name: r.name.includes('async-graph') ? 'graph' : 'plotly', start: r.startTime}))""")
+    starts = {load["name"]: load["start"] for load in loads}
+    assert len(loads) == 2 and starts["plotly"] < starts["graph"], loads
+    assert page.locator("script[src*='plotly.min.js']").count() == 1
+    assert page.evaluate("typeof Plotly.react") == "function"
+    assert page.errors == []
+
+
 def test_the_suspected_label_errors_by_keyboard_alone(desktop):
     from playwright.sync_api import expect
 
