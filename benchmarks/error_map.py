@@ -1,6 +1,6 @@
 """python -m benchmarks.error_map: the map of the test set in Chromium, against ``python -m dashboard``.
 
-    python -m benchmarks.error_map [--opens 5] [--strokes 12] [--model PATH]
+    python -m benchmarks.error_map [--opens 5] [--strokes 12] [--rounds 3] [--model PATH]
 
 (a) Opening the Error-analysis tab, in a fresh page each time (the browser's cache kept, as for a person who
 comes back): from the tab's click until the map has been drawn (its Plotly graph laid out with its WebGL
@@ -67,7 +67,8 @@ def open_the_tab(page):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--opens", type=int, default=5)
-    parser.add_argument("--strokes", type=int, default=12, help="strokes per page, in each of two rounds")
+    parser.add_argument("--strokes", type=int, default=12, help="strokes per page in each round")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of strokes, the two pages in turns")
     parser.add_argument("--model", help="the model to serve (default: the shipped one)")
     args = parser.parse_args(argv)
     if args.model:
@@ -89,7 +90,7 @@ def main(argv=None):
         open_the_tab(mapped)
         mapped.get_by_role("tab", name="Draw").click()
         without, with_map = [], []
-        for round_ in range(2):      # in turns: a busy machine slows both alike
+        for round_ in range(args.rounds):      # in turns: a busy machine slows both alike
             for name, page, into in (("without the map", plain, without), ("with the map", mapped, with_map)):
                 print(f"Draw tab, {name} (round {round_ + 1}):", flush=True)
                 page.bring_to_front()      # a background tab's timers are throttled
