@@ -25,10 +25,13 @@
   var asked = 0;             // answers to an older drawing than the last one sent are dropped
   var mapWanted = 0;         // the drawing whose costly map may still land; 0 once a bar, card or method asked for another
 
+  var unsent = null;          // the strokes store's next data, not yet set: {frame, data}
+
   // The drawing changed: post it for the live reading (dashboard/tabs/draw/live.py) and put the answer on
   // the page; then keep the strokes store in step for the callbacks that read it later. The store is set
   // once the answer is on the page: the Dash callbacks it fires (the feedback buttons') would otherwise
-  // take the page's and the machine's time while the answer is being worked out.
+  // take the page's and the machine's time while the answer is being worked out. A click or a key press
+  // sets it at once, before any callback it fires reads the store.
   function changed(frame) {
     var drawing = drawingOf(frame);
     var data = {strokes: drawing.strokes.slice(), widths: drawing.widths.slice()};
@@ -46,9 +49,18 @@
       answered = read(frame, request, Object.assign({part: "verdict"}, body));
       read(frame, request, Object.assign({part: "map"}, body), answered);
     }
-    answered.then(function () {
-      if (request === asked) { window.dash_clientside.set_props(frame.dataset.strokes, {data: data}); }
-    });
+    unsent = {frame: frame, data: data};
+    answered.then(function () { sendStrokes(); });
+  }
+
+  function sendStrokes(event) {
+    // The click that ends a stroke on the pad is no reason to hurry.
+    var target = event && event.target;
+    if (target && target.closest && target.closest(PAD_FRAME + " canvas")) { return; }
+    if (unsent) {
+      window.dash_clientside.set_props(unsent.frame.dataset.strokes, {data: unsent.data});
+      unsent = null;
+    }
   }
 
   // Post the drawing for the live reading and put its answer on the page (once ``after`` has landed),
@@ -268,6 +280,8 @@
   }
   new MutationObserver(describePads).observe(document.documentElement, {childList: true, subtree: true});
 
+  document.addEventListener("click", sendStrokes, true);      // first: before a click's own callbacks
+  document.addEventListener("keydown", sendStrokes, true);
   document.addEventListener("pointerdown", startStroke, true);
   document.addEventListener("pointermove", moveStroke, true);
   document.addEventListener("pointerup", endStroke, true);

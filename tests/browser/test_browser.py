@@ -168,3 +168,31 @@ def test_a_late_map_does_not_land_over_a_class_chosen_meanwhile(page):
     page.wait_for_timeout(300)
     expect(caption).to_have_text("Why 1, not 7? Integrated Gradients")
     assert page.errors == []
+
+
+def test_a_method_chosen_before_the_answer_lands_explains_the_new_drawing(page):
+    """The strokes store is set once the answer is on the page (assets/digit_reader.js), or at the first click."""
+    from playwright.sync_api import expect
+
+    held = []
+
+    def hold_verdicts(route):
+        if (route.request.post_data_json or {}).get("part") == "verdict":
+            held.append(route)
+        else:
+            route.continue_()
+
+    page.route("**/_live/draw", hold_verdicts)
+    draw(page, SAMPLES[7])
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(50)      # Playwright calls the route handler while it waits
+    assert held, "the stroke's verdict was not asked for"
+    page.get_by_role("button", name="Vanilla gradient").first.click()
+    # The method's callback reads the strokes store: it holds the drawing, though its answer has not landed.
+    expect(page.locator("#saliency-caption")).to_have_text("Why 7? Vanilla gradient", timeout=ANSWER_TIMEOUT_MS)
+    for route in held:
+        route.continue_()
+    expect(page.locator("#prediction")).to_have_text("7", timeout=ANSWER_TIMEOUT_MS)
+    assert page.errors == []
