@@ -143,19 +143,25 @@ def test_a_similar_training_digit_opens_in_the_inspector(page):
     assert page.errors == []
 
 
-def test_a_late_map_does_not_land_over_a_class_chosen_meanwhile(page):
-    """The live map is held back until a bar's explanation is on screen, then let through: it is dropped."""
-    from playwright.sync_api import expect
-
+def hold_back(page, part):
+    """Hold back the live reading's answers for ``part`` ("verdict" or "map"): the held routes, to continue."""
     held = []
 
-    def hold_maps(route):
-        if (route.request.post_data_json or {}).get("part") == "map":
+    def hold(route):
+        if (route.request.post_data_json or {}).get("part") == part:
             held.append(route)
         else:
             route.continue_()
 
-    page.route("**/_live/draw", hold_maps)
+    page.route("**/_live/draw", hold)
+    return held
+
+
+def test_a_late_map_does_not_land_over_a_class_chosen_meanwhile(page):
+    """The live map is held back until a bar's explanation is on screen, then let through: it is dropped."""
+    from playwright.sync_api import expect
+
+    held = hold_back(page, "map")
     draw(page, SAMPLES[7])
     expect(page.locator("#prediction")).to_have_text("7", timeout=ANSWER_TIMEOUT_MS)
     page.locator("#probabilities [data-choice='1']").click()
@@ -174,15 +180,7 @@ def test_a_method_chosen_before_the_answer_lands_explains_the_new_drawing(page):
     """The strokes store is set once the answer is on the page (assets/digit_reader.js), or at the first click."""
     from playwright.sync_api import expect
 
-    held = []
-
-    def hold_verdicts(route):
-        if (route.request.post_data_json or {}).get("part") == "verdict":
-            held.append(route)
-        else:
-            route.continue_()
-
-    page.route("**/_live/draw", hold_verdicts)
+    held = hold_back(page, "verdict")
     draw(page, SAMPLES[7])
     for _ in range(100):
         if held:
