@@ -71,10 +71,12 @@
     }).then(function (response) {
       return Promise.all([response.json(), after]).then(function (answered) {
         var answer = answered[0];
-        if (request !== asked || (body.part === "map" && request !== mapWanted)) { return null; }
+        var current = function () { return request === asked && (body.part !== "map" || request === mapWanted); };
+        if (!current()) { return null; }
         if (!response.ok) { throw new Error(answer.error ? answer.error.message : "the server said " + response.status); }
-        apply(answer.outputs);
-        return answer;
+        return apply(answer.outputs, (frame.dataset.first || "").split(" "), current).then(function () {
+          return answer;
+        });
       });
     }).catch(function (error) {
       if (request === asked) {
@@ -96,7 +98,26 @@
     if (isMethod || target.closest("[data-chosen] [data-choice]")) { mapWanted = 0; }
   }
 
-  function apply(updates) {
+  // Put an answer's updates on the page: those for the ids in ``first`` (the digit and its verdict) at once,
+  // the rest a frame later, unless ``current()`` says a newer answer came meanwhile. Each Dash update costs a
+  // pass over every mounted component, and the digit showed only once all of them were done.
+  function apply(updates, first, current) {
+    var now = updates.filter(function (update) { return first.indexOf(update.id) >= 0; });
+    var later = updates.filter(function (update) { return first.indexOf(update.id) < 0; });
+    if (!now.length || !later.length) {
+      setProps(updates);
+      return Promise.resolve();
+    }
+    setProps(now);
+    return new Promise(function (resolve) {
+      afterNextFrame(function () {
+        if (current()) { setProps(later); }
+        resolve();
+      });
+    });
+  }
+
+  function setProps(updates) {
     var byComponent = {};
     updates.forEach(function (update) {
       var key = JSON.stringify(update.id);
@@ -105,6 +126,19 @@
     Object.keys(byComponent).forEach(function (key) {
       window.dash_clientside.set_props(byComponent[key].id, byComponent[key].props);
     });
+  }
+
+  // After the next frame is painted (a hidden page has no frames: then after 100 ms).
+  function afterNextFrame(callback) {
+    var called = false;
+    function once() {
+      if (!called) {
+        called = true;
+        setTimeout(callback, 0);
+      }
+    }
+    requestAnimationFrame(once);
+    setTimeout(once, 100);
   }
 
   function padPoint(drawn, event) {

@@ -36,7 +36,8 @@ def drawing_pad(pad_id, frame_id, strokes_id, label, wiring):
     ``wiring`` tells assets/digit_reader.js what to do when the drawing changes (data attributes of the
     frame): ``brush``, the id of the brush-size input; ``reading_url``, where to post the strokes (relative
     to the page); ``method``, the choice group whose pressed option is the saliency method to ask for;
-    ``message``, where to say that a drawing could not be read.
+    ``message``, where to say that a drawing could not be read; ``first``, the ids (space-separated) of the
+    answer's outputs put on the page a frame before the rest (the digit and its verdict).
     """
     pad = DashCanvas(
         id=pad_id, width=PAD_WIDTH, image_content=WHITE_PAGE, tool="pencil", lineWidth=DEFAULT_BRUSH,

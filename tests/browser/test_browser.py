@@ -4,6 +4,7 @@ With ``DIGIT_READER_SCREENSHOTS=docs/screenshots`` the run also saves ``draw.png
 there (the README's screenshots are taken this way).
 """
 
+import re
 
 import numpy as np
 import pytest
@@ -193,4 +194,25 @@ def test_a_method_chosen_before_the_answer_lands_explains_the_new_drawing(page):
     for route in held:
         route.continue_()
     expect(page.locator("#prediction")).to_have_text("7", timeout=ANSWER_TIMEOUT_MS)
+    assert page.errors == []
+
+
+def test_the_digit_shows_a_frame_before_the_rest_of_its_reading(page):
+    """assets/digit_reader.js puts the digit and its verdict on the page first, the bars and the rest a frame later."""
+    from playwright.sync_api import expect
+
+    page.evaluate("""() => {
+      const seen = window.__changed = {};
+      new MutationObserver(() => {
+        const now = performance.now();
+        if (seen.digit === undefined && document.getElementById('prediction').textContent === '7') seen.digit = now;
+        const bar = document.querySelector('#probabilities [data-choice="7"]');
+        if (seen.bars === undefined && bar && bar.classList.contains('predicted')) seen.bars = now;
+      }).observe(document, {subtree: true, childList: true, characterData: true, attributes: true});
+    }""")
+    draw(page, SAMPLES[7])
+    expect(page.locator("#probabilities [data-choice='7']")).to_have_class(re.compile(r"\bpredicted\b"),
+                                                                         timeout=ANSWER_TIMEOUT_MS)
+    changed = page.evaluate("window.__changed")
+    assert changed["digit"] < changed["bars"], changed
     assert page.errors == []

@@ -15,7 +15,8 @@ def layout(services):
             html.H2("Draw a digit, or a number", id="draw-title"),
             html.P("Read as each stroke ends.", className="hint"),
             drawing_pad(ids.PAD, ids.PAD_FRAME, ids.STROKES, PAD_LABEL, wiring={
-                "brush": ids.BRUSH_SIZE, "reading_url": live.ROUTE, "method": ids.PANEL.method, "message": ids.MESSAGE}),
+                "brush": ids.BRUSH_SIZE, "reading_url": live.ROUTE, "method": ids.PANEL.method, "message": ids.MESSAGE,
+                "first": " ".join((ids.PANEL.prediction, ids.PANEL.verdict, ids.PANEL.card))}),
             html.Div(className="pad-controls", children=[
                 html.Label("Brush", htmlFor=ids.BRUSH_SIZE, className="control-label"),
                 dcc.Input(id=ids.BRUSH_SIZE, type="range", min=BRUSH_RANGE[0], max=BRUSH_RANGE[1], step=2,
