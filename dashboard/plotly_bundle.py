@@ -1,11 +1,11 @@
 """Plotly.js with only the traces the dashboard draws, served where Dash's graphs look for Plotly.
 
 Dash's graphs load ``_dash-component-suites/plotly/package_data/plotly.min.js`` when the first one shows
-(assets/digit_reader.js asks for it already at the click on a tab with charts). The full bundle is 4.8 MB of every trace type, maps and 3D included; Chromium
-spent about 1.1 s evaluating it each time a page opened the tab, before any chart could be drawn. Ours
-(dashboard/vendor/plotly/, rebuilt by ``make plotly-bundle``) is the same plotly.js version with scatter,
-bar, heatmap and scattergl only: about 0.2 s. The file is read once; a browser revalidates its copy by tag
-(304), as Dash does for this unfingerprinted file.
+(assets/digit_reader.js asks for it already at the click on a tab with charts). The full bundle is 4.8 MB
+of every trace type, maps and 3D included; Chromium spent about 1.1 s evaluating it each time a page opened
+the tab, before any chart could be drawn. Ours (dashboard/vendor/plotly/, rebuilt by ``make plotly-bundle``)
+is the same plotly.js version with scatter, bar, heatmap and scattergl only: about 0.2 s. The file is read
+once; a browser revalidates its copy by tag (304), as Dash does for this unfingerprinted file.
 """
 
 import functools

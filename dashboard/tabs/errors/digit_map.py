@@ -68,20 +68,22 @@ def drawing_marker(reader, analysis, explained, fresh_map=False):
         placed = place_drawing(reader, analysis.map_xy, explained)
     except BadInput:
         placed = None
-    patch = Patch()
     if placed is None:
         # Clearing a star a fresh map does not have would draw the whole map again, before the tab's other charts.
-        if not fresh_map:
-            patch["data"][MAP_DRAWING_TRACE]["x"] = []
-            patch["data"][MAP_DRAWING_TRACE]["y"] = []
-        return {"figure": no_update if fresh_map else patch,
+        return {"figure": no_update if fresh_map else star([], []),
                 "caption": "Draw a digit on the Draw tab to see where it falls among the test digits (a star)."}
     x, y, digit, near = placed
-    patch["data"][MAP_DRAWING_TRACE]["x"] = [round(x, 4)]
-    patch["data"][MAP_DRAWING_TRACE]["y"] = [round(y, 4)]
     labels = [int(analysis.report.labels[i]) for i in near]
     most = max(set(labels), key=labels.count)
     read = f"read as {digit}" if is_digit(digit) else "your drawing"
-    return {"figure": patch,
+    return {"figure": star([round(x, 4)], [round(y, 4)]),
             "caption": f"Your drawing ({read}, the star) falls among test digits labelled "
                        f"{', '.join(map(str, labels))}: mostly {most}s."}
+
+
+def star(x, y):
+    """A ``Patch`` that puts the drawing's star at ``x``, ``y`` (lists: empty for none)."""
+    patch = Patch()
+    patch["data"][MAP_DRAWING_TRACE]["x"] = x
+    patch["data"][MAP_DRAWING_TRACE]["y"] = y
+    return patch
